@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Run integration targets against the sandbox fleet.
+
+Each folder in tests/integration/targets/ is one target. A target runs `runme.sh` when it has one
+(called with the inventory path as $1 and in $FLEET_INVENTORY), else `ansible-playbook playbook.yml`.
+The target passes when the command exits 0. The last line is "N passed, N failed".
+
+    run.py --inventory INVENTORY [TARGET ...]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGETS = os.path.join(HERE, 'targets')
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--inventory', required=True)
+    parser.add_argument('targets', nargs='*')
+    args = parser.parse_args()
+    names = args.targets or sorted(os.listdir(TARGETS))
+    unknown = [name for name in names if not os.path.isdir(os.path.join(TARGETS, name))]
+    if unknown:
+        sys.exit('unknown integration target(s): %s' % ', '.join(unknown))
+    env = dict(os.environ, FLEET_INVENTORY=args.inventory)
+    # The venv's ansible-playbook, whichever interpreter runs this script.
+    env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
+    passed, failed = [], []
+    for name in names:
+        folder = os.path.join(TARGETS, name)
+        if os.path.exists(os.path.join(folder, 'runme.sh')):
+            command = ['bash', 'runme.sh', args.inventory]
+        else:
+            command = ['ansible-playbook', '-i', args.inventory, 'playbook.yml']
+        print('=== integration target %s: %s' % (name, ' '.join(command)), flush=True)
+        started = time.time()
+        result = subprocess.run(command, cwd=folder, env=env)
+        took = time.time() - started
+        (passed if result.returncode == 0 else failed).append(name)
+        print('=== %s %s in %.0fs' % (name, 'PASSED' if result.returncode == 0 else 'FAILED', took), flush=True)
+    if failed:
+        print('failed targets: %s' % ', '.join(failed))
+    print('integration: %d passed, %d failed' % (len(passed), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
