@@ -11,6 +11,8 @@ ANSIBLE_OLDEST ?= 2.17.14
 
 VENV := $(CURDIR)/.venv
 VENV_OLDEST := $(CURDIR)/.venv-oldest
+# ansible-test --requirements installs pinned sanity tools: keep them out of the main venv.
+VENV_SANITY := $(CURDIR)/.venv-sanity
 # The interpreter the sandbox hosts use for modules: what a real managed node would have.
 VENV_NODE := $(CURDIR)/.venv-node
 
@@ -25,7 +27,7 @@ FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
 FLEET_INVENTORY := /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini
 TARGETS ?=
 
-.PHONY: help deps venv collection fleet fleet-down demo test sanity lint unit integration bench build clean
+.PHONY: help deps venv collection fleet fleet-down demo test sanity sanity-newest sanity-oldest lint unit integration bench build build-check clean
 
 help:
 	@echo "make demo        bring up the sandbox fleet and run playbooks/site.yml on it"
@@ -55,6 +57,12 @@ $(VENV_NODE)/.installed: requirements.txt
 	$(VENV_NODE)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(VENV_SANITY)/.installed:
+	rm -rf $(VENV_SANITY)
+	$(PYTHON_NEWEST) -m venv $(VENV_SANITY)
+	$(VENV_SANITY)/bin/pip install -q --disable-pip-version-check 'ansible-core==$(ANSIBLE_NEWEST)'
+	touch $@
+
 $(VENV_OLDEST)/.installed:
 	rm -rf $(VENV_OLDEST)
 	$(PYTHON_OLDEST) -m venv $(VENV_OLDEST)
@@ -79,3 +87,61 @@ unit: venv collection
 
 integration: fleet collection
 	$(VENV)/bin/python tests/integration/run.py --inventory $(FLEET_INVENTORY) $(TARGETS)
+
+# ansible-test wants the collection at .../ansible_collections/fleetnet/docker and resolves links,
+# so sanity runs on a copy of the files git knows about (tracked, plus new ones not ignored).
+# Each ansible-core version gets its own copy: the two jobs can then run side by side.
+define copy_for_sanity
+	rm -rf $(CURDIR)/build/sanity-$(1) && mkdir -p $(CURDIR)/build/sanity-$(1)/ansible_collections/fleetnet/docker
+	git ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- ./ $(CURDIR)/build/sanity-$(1)/ansible_collections/fleetnet/docker/
+	# Inside this repo's ignored build/ ansible-test would list no files: give the copy a repo of its own.
+	cd $(CURDIR)/build/sanity-$(1)/ansible_collections/fleetnet/docker && git init -q && git add -A
+	# ansible-test fetches a pip bootstrap script from a host not reachable here; give it ours.
+	pip_version=$$(grep -ho "pip='[0-9.]*'" $(2)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | cut -d"'" -f2); \
+	mkdir -p ~/.ansible/test/cache && cp tests/sanity/pip_bootstrap.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
+endef
+
+sanity: sanity-newest sanity-oldest
+
+sanity-newest: $(VENV_SANITY)/.installed
+	$(call copy_for_sanity,newest,$(VENV_SANITY))
+	cd build/sanity-newest/ansible_collections/fleetnet/docker && $(VENV_SANITY)/bin/ansible-test sanity --local --requirements --python 3.12 --color no
+
+sanity-oldest: $(VENV_OLDEST)/.installed
+	$(call copy_for_sanity,oldest,$(VENV_OLDEST))
+	cd build/sanity-oldest/ansible_collections/fleetnet/docker && $(VENV_OLDEST)/bin/ansible-test sanity --local --requirements --python 3.11 --color no
+
+lint: $(VENV)/.installed collection
+	$(VENV)/bin/ansible-lint --profile production --offline
+
+# The collection as users get it: build the tarball, install it from the tarball into an empty
+# path, and render a module's documentation from that install.
+build: $(VENV)/.installed
+	rm -rf build/dist && mkdir -p build/dist
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path build/dist .
+
+build-check: build
+	rm -rf build/installed
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-galaxy collection install -p build/installed build/dist/fleetnet-docker-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-doc fleetnet.docker.networks_info | head -n 3
+	@test ! -e build/installed/ansible_collections/fleetnet/docker/.venv || { echo "build includes a virtual environment" >&2; exit 1; }
+
+DEMO_VARS := $(CURDIR)/tests/demo/vars.yml
+demo: fleet collection
+	@echo "== site.yml against the sandbox fleet ($(FLEET_INVENTORY))"
+	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e @$(DEMO_VARS) playbooks/site.yml
+	@echo "== site.yml again: it must report no change"
+	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e @$(DEMO_VARS) playbooks/site.yml | tee build/demo-second-run.log | tail -n 6
+	@if grep -Eq 'changed=[1-9]|failed=[1-9]' build/demo-second-run.log; then echo "demo: the second run changed something" >&2; exit 1; fi
+	@echo "demo: second run changed nothing"
+
+bench: fleet collection
+	$(VENV)/bin/python bench/bridge_noop.py $(FLEET_INVENTORY)
+
+# Everything CI runs. The fleet is removed at the end, also when a step failed.
+test: deps
+	$(MAKE) sanity lint unit build-check
+	status=0; $(MAKE) integration || status=$$?; $(MAKE) fleet-down; exit $$status
+
+clean:
+	rm -rf build tests/output

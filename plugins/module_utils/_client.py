@@ -19,7 +19,7 @@ import traceback
 
 try:
     import docker
-    from docker.errors import APIError, DockerException, NotFound
+    from docker.errors import APIError, DockerException, NotFound  # noqa: F401 pylint: disable=unused-import  (NotFound is for modules)
     from docker.utils import compare_version
     HAS_DOCKER_SDK = True
     DOCKER_SDK_IMPORT_ERROR = None
