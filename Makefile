@@ -112,7 +112,7 @@ sanity-oldest: $(VENV_OLDEST)/.installed
 	cd build/sanity-oldest/ansible_collections/fleetnet/docker && $(VENV_OLDEST)/bin/ansible-test sanity --local --requirements --python 3.11 --color no
 
 lint: $(VENV)/.installed collection
-	$(VENV)/bin/ansible-lint --profile production --offline
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/ansible-lint --profile production --offline
 
 # The collection as users get it: build the tarball, install it from the tarball into an empty
 # path, and render a module's documentation from that install.
@@ -141,7 +141,8 @@ bench: fleet collection
 # Everything CI runs. The fleet is removed at the end, also when a step failed.
 test: deps
 	$(MAKE) sanity lint unit build-check
-	status=0; $(MAKE) integration || status=$$?; $(MAKE) fleet-down; exit $$status
+	status=0; $(MAKE) integration || status=$$?; $(MAKE) fleet-down; \
+	  FLEET_NAME=$(FLEET) $(FLEET_TOOL) check-down || status=1; exit $$status
 
 clean:
 	rm -rf build tests/output
