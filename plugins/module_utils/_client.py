@@ -19,7 +19,8 @@ import traceback
 
 try:
     import docker
-    from docker.errors import APIError, DockerException, NotFound  # noqa: F401 pylint: disable=unused-import  (NotFound is for modules)
+    # NotFound is not used here: modules import it from this one place.
+    from docker.errors import APIError, DockerException, NotFound  # noqa: F401 pylint: disable=unused-import
     from docker.utils import compare_version
     HAS_DOCKER_SDK = True
     DOCKER_SDK_IMPORT_ERROR = None
