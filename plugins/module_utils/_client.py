@@ -169,9 +169,22 @@ def _reason(exc):
     explanation = getattr(exc, 'explanation', None)
     if explanation:
         return explanation if isinstance(explanation, str) else explanation.decode('utf-8', 'replace')
-    text = str(exc)
-    # requests wraps the OS error several levels deep; the last part is the useful one.
-    for marker in ('Connection aborted.', 'NewConnectionError', 'Failed to establish a new connection: '):
-        if marker in text:
-            text = text.split(marker, 1)[-1].strip(" '(),")
-    return text or exc.__class__.__name__
+    # requests and urllib3 wrap the operating system's error several levels deep
+    # ("('Connection aborted.', FileNotFoundError(2, ...))"): the OS error is what a user can act on.
+    os_error = _innermost_os_error(exc)
+    if os_error is not None:
+        return os_error
+    return str(exc) or exc.__class__.__name__
+
+
+def _innermost_os_error(exc, depth=0):
+    if depth > 8 or not isinstance(exc, BaseException):
+        return None
+    nested = list(getattr(exc, 'args', ())) + [getattr(exc, 'reason', None), exc.__cause__, exc.__context__]
+    for inner in nested:
+        found = _innermost_os_error(inner, depth + 1)
+        if found:
+            return found
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return None
