@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""IP address arithmetic for network modules: canonical forms, containment, overlap.
+
+Private to this collection and free of Docker calls, so every rule here is unit-testable.
+Docker keeps subnets and addresses as the user typed them; comparing canonical forms
+(``10.1.0.0/24``, compressed IPv6) is what makes repeated runs report no change.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+
+def _text(value):
+    # ipaddress wants text on Python 2 and 3 alike; module params can arrive as other types.
+    return u'%s' % (value,)
+
+
+def parse_subnet(value):
+    """ipaddress network for a CIDR string, or raise ValueError with a reason a user understands."""
+    text = _text(value).strip()
+    if '/' not in text:
+        raise ValueError('"%s" is not in CIDR notation (address/prefix length)' % text)
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError as exc:
+        try:
+            loose = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise ValueError('"%s" is not a valid CIDR: %s' % (text, exc))
+        raise ValueError('"%s" has host bits set; the subnet is %s' % (text, loose))
+
+
+def parse_address(value):
+    """ipaddress address for a plain address (a ``/prefix`` suffix, as Docker reports endpoints, is dropped)."""
+    text = _text(value).strip().split('/', 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        raise ValueError('"%s" is not a valid IP address' % _text(value))
+
+
+def canonical_subnet(value):
+    """Canonical CIDR text; a value that does not parse is returned unchanged so validation can name it."""
+    if value is None:
+        return None
+    try:
+        return str(parse_subnet(value))
+    except ValueError:
+        return value
+
+
+def canonical_address(value):
+    if value is None or value == '':
+        return None
+    try:
+        return str(parse_address(value))
+    except ValueError:
+        return value
+
+
+def first_host(subnet):
+    """The address Docker gives the gateway when none is set: the first one after the network address."""
+    network = parse_subnet(subnet)
+    if network.num_addresses == 1:
+        return str(network.network_address)
+    return str(network.network_address + 1)
+
+
+def address_in(address, subnet):
+    return parse_address(address) in parse_subnet(subnet)
+
+
+def subnet_within(inner, outer):
+    inner_net, outer_net = parse_subnet(inner), parse_subnet(outer)
+    return inner_net.version == outer_net.version and inner_net.subnet_of(outer_net)
+
+
+def overlaps(first, second):
+    """True when two CIDRs share any address; networks of different IP versions never do."""
+    first_net = ipaddress.ip_network(_text(first), strict=False)
+    second_net = ipaddress.ip_network(_text(second), strict=False)
+    return first_net.version == second_net.version and first_net.overlaps(second_net)
+
+
+def ip_version(subnet):
+    return ipaddress.ip_network(_text(subnet), strict=False).version
+
+
+def subnet_problems(entry):
+    """Problems of one ``subnets`` entry as (field, reason) pairs; empty when it is usable.
+
+    ``field + ' ' + reason`` reads as a sentence, e.g. ``gateway 10.2.0.1 is outside subnet 10.1.0.0/24``.
+
+    ``entry`` has the keys subnet, gateway, ip_range, aux_addresses (missing = not set).
+    """
+    problems = []
+    try:
+        network = parse_subnet(entry.get('subnet'))
+    except ValueError as exc:
+        return [('subnet', str(exc))]
+    gateway = entry.get('gateway')
+    if gateway:
+        try:
+            if parse_address(gateway) not in network:
+                problems.append(('gateway', '%s is outside subnet %s' % (gateway, network)))
+        except ValueError as exc:
+            problems.append(('gateway', str(exc)))
+    ip_range = entry.get('ip_range')
+    if ip_range:
+        try:
+            range_net = parse_subnet(ip_range)
+            if range_net.version != network.version or not range_net.subnet_of(network):
+                problems.append(('ip_range', '%s is outside subnet %s' % (ip_range, network)))
+        except ValueError as exc:
+            problems.append(('ip_range', str(exc)))
+    for name, address in sorted((entry.get('aux_addresses') or {}).items()):
+        try:
+            if parse_address(address) not in network:
+                problems.append(('aux_addresses.%s' % name, '%s is outside subnet %s' % (address, network)))
+        except ValueError as exc:
+            problems.append(('aux_addresses.%s' % name, str(exc)))
+    return problems
+
+
+def fits_subnets(address, subnets):
+    """True when ``address`` lies in one of ``subnets`` (CIDR strings)."""
+    try:
+        parsed = parse_address(address)
+    except ValueError:
+        return False
+    for subnet in subnets:
+        try:
+            if parsed in parse_subnet(subnet):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def slice_range(pool, slices, index):
+    """The ``index``-th of ``slices`` equal sub-ranges of ``pool``: a per-host ``ip_range`` that never collides.
+
+    ``slices`` is rounded up to a power of two because CIDR ranges can only split in halves.
+    """
+    network = parse_subnet(pool)
+    if slices < 1 or index < 0 or index >= slices:
+        raise ValueError('slice %d of %d does not exist' % (index, slices))
+    extra_bits = (slices - 1).bit_length()
+    if network.prefixlen + extra_bits > network.max_prefixlen:
+        raise ValueError('%s is too small to split into %d ranges' % (network, slices))
+    return str(list(network.subnets(prefixlen_diff=extra_bits))[index])

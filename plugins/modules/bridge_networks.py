@@ -1,0 +1,282 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: bridge_networks
+short_description: Declare the Docker bridge networks of a host
+version_added: 0.1.0
+description:
+  - Creates, changes (by lossless recreation), removes and reports Docker networks with the C(bridge) driver,
+    following the resource-module convention of O(config) plus O(state).
+  - One invocation handles the whole list; see the notes for what is validated before any change.
+author:
+  - fleetnet.docker contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - fleetnet.docker.docker
+  - fleetnet.docker.network_resource
+options:
+  config:
+    description:
+      - The bridge networks. Options that are not given are not compared under O(state=merged) and take
+        Docker's default under O(state=replaced) and O(state=overridden).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Network name. C(bridge), C(host) and C(none) are predefined and refused.
+        type: str
+        required: true
+      subnets:
+        description:
+          - IPv4 and IPv6 address pools. When not given, Docker allocates a pool from its default address pools.
+          - Subnets are compared in canonical form, so V(fd00:0::/64) equals V(fd00::/64).
+        type: list
+        elements: dict
+        suboptions:
+          subnet:
+            description: The subnet in CIDR notation, without host bits.
+            type: str
+            required: true
+          gateway:
+            description: Gateway address inside O(config[].subnets[].subnet); Docker's default is its first address.
+            type: str
+          ip_range:
+            description: Sub-range (CIDR) of the subnet from which containers get dynamic addresses.
+            type: str
+          aux_addresses:
+            description: Addresses inside the subnet that Docker must not hand out, by name.
+            type: dict
+      enable_ipv6:
+        description: Enable IPv6 on the network; needed for IPv6 subnets. Docker's default is V(false).
+        type: bool
+      internal:
+        description: Cut the network off from outside traffic. Docker's default is V(false).
+        type: bool
+      attachable:
+        description: Allow manually started containers to attach. Docker's default is V(false).
+        type: bool
+      bridge_name:
+        description:
+          - Name of the Linux bridge on the host (C(com.docker.network.bridge.name)).
+            Docker's default is C(br-) and the first 12 characters of the network ID.
+        type: str
+      mtu:
+        description: MTU of the bridge and container interfaces (C(com.docker.network.driver.mtu)).
+        type: int
+      enable_icc:
+        description: Allow traffic between containers (C(com.docker.network.bridge.enable_icc)). Docker's default is V(true).
+        type: bool
+      enable_ip_masquerade:
+        description:
+          - Masquerade outgoing traffic (C(com.docker.network.bridge.enable_ip_masquerade)). Docker's default is V(true).
+        type: bool
+      host_binding_ipv4:
+        description:
+          - Default host address for published ports (C(com.docker.network.bridge.host_binding_ipv4)).
+            Docker's default is V(0.0.0.0).
+        type: str
+      labels:
+        description:
+          - Labels of the network. Under O(state=merged) labels on the host that are not listed are kept;
+            under O(state=replaced) they are a difference.
+        type: dict
+      driver_opts:
+        description:
+          - Other driver options, passed to Docker as they are; booleans are sent as C(true)/C(false).
+          - Options that have their own parameter above (such as C(com.docker.network.bridge.name)) are refused here.
+        type: dict
+      containers:
+        description:
+          - Containers attached to this network. Under O(state=merged) they are connected;
+            under O(state=replaced) and O(state=overridden) exactly these are attached.
+          - When not given, attachments are never touched, whatever the state. Not used by O(state=deleted).
+          - A changed endpoint (aliases, address) is disconnected and connected again, because Docker cannot edit it.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Container name.
+            type: str
+            required: true
+          aliases:
+            description: Network-scoped aliases. Docker's automatic short container ID alias is not counted.
+            type: list
+            elements: str
+          ipv4_address:
+            description: Static IPv4 address; needs O(config[].subnets).
+            type: str
+          ipv6_address:
+            description: Static IPv6 address; needs O(config[].subnets).
+            type: str
+seealso:
+  - module: fleetnet.docker.networks_info
+'''
+
+EXAMPLES = r'''
+- name: Two application networks on every Docker host
+  fleetnet.docker.bridge_networks:
+    config:
+      - name: frontend
+        subnets:
+          - subnet: 10.92.1.0/24
+            gateway: 10.92.1.1
+            ip_range: 10.92.1.128/25
+        labels:
+          team: web
+      - name: backend
+        internal: true
+        enable_icc: true
+        mtu: 1450
+        subnets:
+          - subnet: 10.92.2.0/24
+
+- name: Attach a container with a fixed address and alias
+  fleetnet.docker.bridge_networks:
+    config:
+      - name: frontend
+        subnets:
+          - subnet: 10.92.1.0/24
+        containers:
+          - name: proxy
+            ipv4_address: 10.92.1.10
+            aliases: [web]
+
+- name: Read the bridge networks as config
+  fleetnet.docker.bridge_networks:
+    state: gathered
+  register: bridges
+
+- name: Make exactly these the host's bridge networks, refusing any recreate
+  fleetnet.docker.bridge_networks:
+    state: overridden
+    recreate: never
+    config: "{{ bridges.gathered }}"
+
+- name: Remove a network
+  fleetnet.docker.bridge_networks:
+    state: deleted
+    config:
+      - name: backend
+'''
+
+RETURN = r'''
+before:
+  description: This driver's networks on the host before the run, in the O(config) format (without containers).
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+after:
+  description: The same after the run; in check mode what it would be.
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+actions:
+  description: What happened (or, in check mode, would happen) to each network concerned.
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Network name.
+      type: str
+      sample: frontend
+    action:
+      description: V(created), V(recreated), V(deleted), V(updated) (container attachments only) or V(unchanged).
+      type: str
+      sample: recreated
+    differences:
+      description: The options that differed from the host and caused the action.
+      type: list
+      elements: str
+      sample: [subnets, labels]
+    containers:
+      description: Container names under C(connected), C(reconnected), C(disconnected) and C(restored) (reconnected after a recreate).
+      type: dict
+      returned: when containers were involved
+      sample: {restored: [proxy]}
+gathered:
+  description: The host's bridge networks (except the predefined C(bridge)) in the O(config) format.
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - name: frontend
+      subnets: [{subnet: 10.92.1.0/24, gateway: 10.92.1.1, aux_addresses: {}}]
+      enable_ipv6: false
+      internal: false
+      attachable: false
+      enable_icc: true
+      enable_ip_masquerade: true
+      host_binding_ipv4: 0.0.0.0
+      labels: {}
+      driver_opts: {}
+rendered:
+  description: Engine API bodies of C(POST /networks/create), one per network.
+  returned: when O(state=rendered)
+  type: list
+  elements: dict
+  sample:
+    - Name: frontend
+      Driver: bridge
+      CheckDuplicate: true
+      Options: {}
+      IPAM: {Driver: default, Config: [{Subnet: 10.92.1.0/24}], Options: {}}
+      Labels: {}
+      Internal: false
+      EnableIPv6: false
+      Attachable: false
+errors:
+  description: Every validation problem, one line each, when the run failed validation.
+  returned: failure
+  type: list
+  elements: str
+  sample: ['network "lan" on h2: subnet 10.1.0.0/24 overlaps network "legacy" (10.1.0.0/16)']
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import DriverOption, DriverSpec
+from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+
+
+def bridge_interfaces(network):
+    """The Linux bridge a bridge network creates on the host: its bridge_name, else br-<first 12 of the ID>."""
+    name = (network.get('Options') or {}).get('com.docker.network.bridge.name')
+    return [name or 'br-%s' % network['Id'][:12]]
+
+
+BRIDGE_SPEC = DriverSpec(
+    driver='bridge',
+    options=dict(
+        bridge_name=DriverOption('com.docker.network.bridge.name', 'str'),
+        mtu=DriverOption('com.docker.network.driver.mtu', 'int'),
+        enable_icc=DriverOption('com.docker.network.bridge.enable_icc', 'bool', default=True),
+        enable_ip_masquerade=DriverOption('com.docker.network.bridge.enable_ip_masquerade', 'bool', default=True),
+        host_binding_ipv4=DriverOption('com.docker.network.bridge.host_binding_ipv4', 'address', default='0.0.0.0'),
+    ),
+    owned_interfaces=bridge_interfaces,
+    check_host_overlap=True,
+)
+
+BRIDGE_OPTIONS = dict(
+    bridge_name=dict(type='str'),
+    mtu=dict(type='int'),
+    enable_icc=dict(type='bool'),
+    enable_ip_masquerade=dict(type='bool'),
+    host_binding_ipv4=dict(type='str'),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=network_module_argspec(BRIDGE_OPTIONS), supports_check_mode=True)
+    run_network_module(module, BRIDGE_SPEC)
+
+
+if __name__ == '__main__':
+    main()

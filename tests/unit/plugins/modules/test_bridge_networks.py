@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import yaml
+
+from ansible_collections.fleetnet.docker.plugins.modules import bridge_networks
+from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
+from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec
+
+
+def _documented(options):
+    return dict((name, sorted(_documented(value.get('suboptions') or {}).items()))
+                for name, value in options.items())
+
+
+def _declared(options):
+    return dict((name, sorted(_declared(value.get('options') or {}).items()))
+                for name, value in options.items())
+
+
+def test_config_documentation_matches_argspec():
+    documented = yaml.safe_load(bridge_networks.DOCUMENTATION)['options']['config']['suboptions']
+    declared = network_module_argspec(bridge_networks.BRIDGE_OPTIONS)['config']['options']
+    assert _documented(documented) == _declared(declared)
+
+
+def test_every_bridge_option_maps_to_docker_key():
+    assert set(bridge_networks.BRIDGE_SPEC.options) == set(bridge_networks.BRIDGE_OPTIONS)
+    keys = bridge_networks.BRIDGE_SPEC.mapped_keys()
+    assert 'com.docker.network.bridge.name' in keys and 'com.docker.network.driver.mtu' in keys
+
+
+def test_cli_network_round_trips_through_bridge_spec():
+    # What `docker network create -o com.docker.network.bridge.enable_icc=0 lan` leaves in the API.
+    network = dict(Name='lan', Id='f' * 64, Driver='bridge', EnableIPv6=False, Internal=False, Attachable=False,
+                   IPAM=dict(Config=[dict(Subnet='172.18.0.0/16', Gateway='172.18.0.1')]),
+                   Options={'com.docker.network.bridge.enable_icc': '0'}, Labels={})
+    existing = engine.from_docker(bridge_networks.BRIDGE_SPEC, network)
+    assert existing['enable_icc'] is False and existing['host_binding_ipv4'] == '0.0.0.0'
+    fed_back = engine.normalise_desired(bridge_networks.BRIDGE_SPEC, engine.gathered_form(existing))
+    assert engine.differences(bridge_networks.BRIDGE_SPEC, fed_back, existing, 'replaced') == []
+
+
+def test_bridge_interface_names():
+    assert bridge_networks.bridge_interfaces(dict(Id='0123456789abcdef', Options={})) == ['br-0123456789ab']
+    assert bridge_networks.bridge_interfaces(
+        dict(Id='x', Options={'com.docker.network.bridge.name': 'docker0'})) == ['docker0']
