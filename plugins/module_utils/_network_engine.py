@@ -33,6 +33,22 @@ The driver-spec interface
     (true for bridge; a macvlan subnet is the LAN itself, so not there).
 ``docker_managed_options``
     Driver option keys Docker sets by itself; never compared, never sent.
+``top_level``
+    ``{option name: TopLevelField(api_key, default)}``: boolean fields of the network itself (not
+    driver options) beyond the common ``enable_ipv6``/``internal``/``attachable``, e.g. overlay's
+    ``ingress``.
+``protected(network)``
+    Returns why an existing network of this driver must never be removed by ``overridden`` when it
+    is not listed (the swarm's ingress network, swarm's ``docker_gwbridge``), or ``None``.
+``batch_problems(desired_configs, existing_networks)``
+    Driver rules across the whole batch and the host, as (network, field, reason) tuples; e.g. a
+    swarm has only one ingress network.
+``preflight(client)``
+    Called once a daemon is reachable, before anything is read or planned; fails the module when
+    this host cannot manage this driver's networks (an overlay network needs a swarm manager).
+
+Option kinds: ``str``, ``int``, ``bool``, ``address``; ``flag`` for options Docker stores as a
+present-but-empty key (overlay's ``encrypted``); ``id_list`` for comma-separated numbers (VXLAN ids).
 
 Each network is handled in the ``config`` format: a dict with the keys of COMMON_KEYS plus the
 spec's option names; ``None`` means "not given". The engine adds subnets/labels/driver_opts
@@ -43,33 +59,56 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, NotFound
 
 COMMON_KEYS = ('name', 'subnets', 'enable_ipv6', 'internal', 'attachable', 'labels', 'driver_opts')
-# Docker's behaviour when a top-level field is not given.
-TOP_LEVEL_DEFAULTS = dict(enable_ipv6=False, internal=False, attachable=False)
-TOP_LEVEL_API_KEYS = dict(enable_ipv6='EnableIPv6', internal='Internal', attachable='Attachable')
 SWARM_SERVICE_LABEL = 'com.docker.swarm.service.name'
 TRUE_WORDS = ('1', 't', 'true', 'yes', 'on')
 FALSE_WORDS = ('0', 'f', 'false', 'no', 'off')
 
 
 class DriverOption:
-    def __init__(self, docker_key, kind='str', default=None):
+    def __init__(self, docker_key, kind='str', default=None, allocated_by_docker=False):
         self.docker_key = docker_key
         self.kind = kind
         self.default = default
+        # Docker picks a value when none is given (overlay VXLAN ids): like subnets, not giving
+        # one accepts Docker's choice, also under replaced.
+        self.allocated_by_docker = allocated_by_docker
+
+
+class TopLevelField:
+    def __init__(self, api_key, default=False):
+        self.api_key = api_key
+        self.default = default
+
+
+# Top-level fields every driver has, with Docker's behaviour when one is not given.
+COMMON_TOP_LEVEL = dict(
+    enable_ipv6=TopLevelField('EnableIPv6'),
+    internal=TopLevelField('Internal'),
+    attachable=TopLevelField('Attachable'),
+)
 
 
 class DriverSpec:
     def __init__(self, driver, options=None, predefined=('bridge', 'host', 'none'),
-                 owned_interfaces=None, check_host_overlap=False, docker_managed_options=()):
+                 owned_interfaces=None, check_host_overlap=False, docker_managed_options=(),
+                 top_level=None, protected=None, preflight=None, batch_problems=None):
         self.driver = driver
         self.options = dict(options or {})
         self.predefined = tuple(predefined)
         self.owned_interfaces = owned_interfaces or (lambda network: [])
         self.check_host_overlap = check_host_overlap
         self.docker_managed_options = tuple(docker_managed_options)
+        self.top_level = dict(COMMON_TOP_LEVEL)
+        self.top_level.update(top_level or {})
+        self.protected = protected or (lambda network: None)
+        self.preflight = preflight or (lambda client: None)
+        self.batch_problems = batch_problems or (lambda desired_configs, existing_networks: [])
 
     def mapped_keys(self):
         return set(option.docker_key for option in self.options.values())
@@ -97,6 +136,19 @@ def option_value(kind, value):
             return value
     if kind == 'address':
         return _ipam.canonical_address(value)
+    if kind == 'flag':
+        # Docker keeps a flag as a key with an empty value ("encrypted": ""): present means on.
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        return text not in FALSE_WORDS
+    if kind == 'id_list':
+        # Docker stores "4097,4098"; the module takes and returns a list of numbers.
+        items = value if isinstance(value, (list, tuple)) else str(value).split(',')
+        try:
+            return [int(str(item).strip()) for item in items if str(item).strip() != '']
+        except ValueError:
+            return str(value)
     return str(value)
 
 
@@ -104,6 +156,8 @@ def docker_option_text(value):
     """Driver options travel as strings; booleans as Docker writes them itself (``true``/``false``)."""
     if isinstance(value, bool):
         return 'true' if value else 'false'
+    if isinstance(value, (list, tuple)):
+        return ','.join(str(item) for item in value)
     return str(value)
 
 
@@ -131,7 +185,7 @@ def normalise_desired(spec, item):
         subnet_keys = ('subnet', 'gateway', 'ip_range', 'aux_addresses')
         config['subnets'] = [_subnet_entry(**dict((key, entry.get(key)) for key in subnet_keys))
                              for entry in item['subnets']]
-    for key in TOP_LEVEL_DEFAULTS:
+    for key in spec.top_level:
         config[key] = item.get(key)
     config['labels'] = None if item.get('labels') is None else \
         dict((str(key), str(value)) for key, value in item['labels'].items())
@@ -158,8 +212,8 @@ def from_docker(spec, network):
     options = dict(network.get('Options') or {})
     config = dict(name=network['Name'], subnets=sorted(subnets, key=_subnet_sort_key),
                   labels=dict(network.get('Labels') or {}))
-    for key, api_key in TOP_LEVEL_API_KEYS.items():
-        config[key] = bool(network.get(api_key))
+    for key, field in spec.top_level.items():
+        config[key] = bool(network.get(field.api_key))
     for name, option in spec.options.items():
         value = option_value(option.kind, options.get(option.docker_key))
         config[name] = option.default if value is None else value
@@ -195,9 +249,9 @@ def gathered_form(config):
 def complete_config(spec, config):
     """A target config with Docker's defaults made explicit, as the network will look once created."""
     complete = dict(config)
-    for key, default in TOP_LEVEL_DEFAULTS.items():
+    for key, field in spec.top_level.items():
         if complete.get(key) is None:
-            complete[key] = default
+            complete[key] = field.default
     for name, option in spec.options.items():
         if complete.get(name) is None:
             complete[name] = option.default
@@ -224,14 +278,16 @@ def differences(spec, desired, existing, state):
         wanted = sorted((_with_docker_defaults(entry) for entry in desired['subnets']), key=_subnet_sort_key)
         if wanted != existing['subnets']:
             found.append('subnets')
-    for key, default in TOP_LEVEL_DEFAULTS.items():
+    for key, field in spec.top_level.items():
         value = desired[key]
         if value is None and exact:
-            value = default
+            value = field.default
         if value is not None and value != existing[key]:
             found.append(key)
     for name, option in sorted(spec.options.items()):
         value = desired[name]
+        if value is None and option.allocated_by_docker:
+            continue
         if value is None and exact:
             value = option.default
         if (value is not None or exact) and value != existing[name]:
@@ -274,7 +330,12 @@ def render_payload(spec, config):
         options[key] = docker_option_text(value)
     for name, option in spec.options.items():
         # Docker's default is left out, as `docker network create` would: the host stays as plain as possible.
-        if config.get(name) is not None and config[name] != option.default:
+        if config.get(name) is None or config[name] == option.default:
+            continue
+        if option.kind == 'flag':
+            if config[name]:
+                options[option.docker_key] = ''
+        else:
             options[option.docker_key] = docker_option_text(config[name])
     pools = []
     for entry in config.get('subnets') or []:
@@ -289,8 +350,8 @@ def render_payload(spec, config):
     payload = dict(Name=config['name'], Driver=spec.driver, CheckDuplicate=True, Options=options,
                    IPAM=dict(Driver='default', Config=pools, Options={}),
                    Labels=dict(config.get('labels') or {}))
-    for key, api_key in TOP_LEVEL_API_KEYS.items():
-        payload[api_key] = bool(config.get(key))
+    for key, field in spec.top_level.items():
+        payload[field.api_key] = bool(config.get(key))
     return payload
 
 
@@ -435,10 +496,12 @@ def attachment_changes(desired_containers, endpoints, state):
 def restore_problems(endpoints, target_subnets):
     """Why recreating a network would lose something of these endpoints (list of (field, reason))."""
     problems = []
+    # A service shows up once for the network and once per local task container: name it once.
+    services = sorted(set(endpoint['service'] for endpoint in endpoints if endpoint.get('service')))
+    if services:
+        problems.append(('services', '%s would be cut off by recreating the network; remove or update them first'
+                         % ', '.join(services)))
     for endpoint in endpoints:
-        if endpoint.get('service'):
-            problems.append(('containers', 'recreating it would cut off swarm service "%s" (task container %s); '
-                                           'remove or update the service first' % (endpoint['service'], endpoint['name'])))
         for family in ('ipv4_address', 'ipv6_address'):
             address = endpoint.get(family)
             if not address:
@@ -508,6 +571,7 @@ class NetworkEngine:
         self.read_host_prefixes = read_host_prefixes
         self._networks = None
         self._container_names = None
+        self._services = None
 
     def networks(self, refresh=False):
         if self._networks is None or refresh:
@@ -537,11 +601,28 @@ class NetworkEngine:
         return sorted(found, key=lambda endpoint: endpoint['name'])
 
     def _services_of(self, network):
+        """Names of swarm services that use ``network``: attached to it, or published through it (ingress).
+
+        Only a swarm-scoped network can carry services, and only a manager can list them; the
+        services are listed once per run, and only when such a network is recreated or deleted.
+        """
         if network.get('Scope') != 'swarm':
             return []
-        detail = self.client.call('inspecting network "%s"' % network['Name'], self.api.inspect_network, network['Id'])
-        return sorted(set(service.get('Name', key) if isinstance(service, dict) else key
-                          for key, service in (detail.get('Services') or {}).items()))
+        if self._services is None:
+            try:
+                self._services = self.api.services()
+            except APIError:
+                # Not a manager: this host cannot see services, and cannot change swarm networks either.
+                self._services = []
+        using = set()
+        for service in self._services:
+            spec = service.get('Spec') or {}
+            targets = [attachment.get('Target') for attachment in
+                       ((spec.get('TaskTemplate') or {}).get('Networks') or spec.get('Networks') or [])]
+            virtual_ips = [vip.get('NetworkID') for vip in ((service.get('Endpoint') or {}).get('VirtualIPs') or [])]
+            if network['Id'] in targets or network['Name'] in targets or network['Id'] in virtual_ips:
+                using.add(spec.get('Name') or service.get('ID'))
+        return sorted(using)
 
     def container_names(self):
         if self._container_names is None:
@@ -608,15 +689,22 @@ class NetworkEngine:
             listed = set(config['name'] for config in desired_configs)
             for network in sorted(self.networks(), key=lambda n: n['Name']):
                 if network.get('Driver') == spec.driver and network['Name'] not in listed \
-                        and network['Name'] not in spec.predefined:
+                        and network['Name'] not in spec.predefined and not spec.protected(network):
                     items.append(self._delete_item(network, problems))
         for item in items:
             self._check_container_addresses(item, problems)
         problems.extend(self._overlap_problems(items, by_name))
+        if state != 'deleted':
+            problems.extend(spec.batch_problems(desired_configs, self.networks()))
         return items, problems
 
     def _delete_item(self, network, problems):
-        running = [endpoint['name'] for endpoint in self.endpoints(network) if endpoint.get('running')]
+        endpoints = self.endpoints(network)
+        services = sorted(set(endpoint['service'] for endpoint in endpoints if endpoint.get('service')))
+        if services:
+            problems.append((network['Name'], 'services', '%s still use it, so it cannot be deleted; remove the '
+                             'services or take the network out of them first' % ', '.join(services)))
+        running = [endpoint['name'] for endpoint in endpoints if endpoint.get('running') and not endpoint.get('service')]
         if running:
             problems.append((network['Name'], 'containers', 'cannot be deleted while containers are attached: %s; '
                              'disconnect or stop them first' % ', '.join(running)))
@@ -685,6 +773,7 @@ class NetworkEngine:
         for item in sorted(items, key=lambda item: order[item['action']]):
             if item['action'] == 'delete':
                 self.client.call('removing network "%s"' % item['name'], self.api.remove_network, item['network']['Id'])
+                self._wait_until_removed(item['network'])
             elif item['action'] == 'recreate':
                 self._recreate(item)
             elif item['action'] == 'create':
@@ -700,11 +789,8 @@ class NetworkEngine:
 
     def _create(self, config):
         payload = render_payload(self.spec, config)
-        created = self.client.call(
-            'creating network "%s"' % config['name'], self.api.create_network, payload['Name'],
-            driver=payload['Driver'], options=payload['Options'], ipam=payload['IPAM'],
-            check_duplicate=True, internal=payload['Internal'], labels=payload['Labels'],
-            enable_ipv6=payload['EnableIPv6'], attachable=payload['Attachable'])
+        created = self.client.call('creating network "%s"' % config['name'], self.api.create_network,
+                                   payload['Name'], **_create_arguments(payload))
         return created['Id']
 
     def _recreate(self, item):
@@ -715,7 +801,18 @@ class NetworkEngine:
         staying = [endpoint for endpoint in item['endpoints'] if endpoint['name'] not in leaving]
         for endpoint in item['endpoints']:
             self._disconnect(item['name'], old_id, endpoint)
-        self.client.call('removing network "%s" to recreate it' % item['name'], self.api.remove_network, old_id)
+        try:
+            self.api.remove_network(old_id)
+            self._wait_until_removed(item['network'])
+        except APIError as exc:
+            # A swarm network can be in use on other nodes, which this host cannot see beforehand
+            # (the API hides network-attachment tasks): put the local containers back and stop.
+            for endpoint in item['endpoints']:
+                self._connect(item['name'], old_id, endpoint, item['before'].get('subnets'))
+            self.client.module.fail_json(
+                msg='network "%s" on %s: cannot be recreated, Docker refused to remove it (%s); it was left '
+                    'as it was, with its containers reconnected. A swarm network used on other nodes must be '
+                    'freed there first' % (item['name'], self.host, getattr(exc, 'explanation', None) or exc))
         try:
             new_id = self._create_raw(item['target'])
         except Exception as exc:
@@ -730,13 +827,25 @@ class NetworkEngine:
         for endpoint in item['connect']:
             self._connect(item['name'], new_id, endpoint)
 
+    def _wait_until_removed(self, network, timeout=30):
+        """A swarm network disappears from this node a moment after the manager removed it; creating one
+        with the same name before that fails with a name conflict."""
+        if network.get('Scope') != 'swarm':
+            return
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                self.api.inspect_network(network['Id'])
+            except NotFound:
+                return
+            time.sleep(0.2)
+        self.client.module.fail_json(msg='network "%s" on %s: still present %d seconds after it was removed'
+                                         % (network['Name'], self.host, timeout))
+
     def _create_raw(self, config):
         # Unlike _create, lets the API error through so _recreate can roll back.
         payload = render_payload(self.spec, config)
-        return self.api.create_network(
-            payload['Name'], driver=payload['Driver'], options=payload['Options'], ipam=payload['IPAM'],
-            check_duplicate=True, internal=payload['Internal'], labels=payload['Labels'],
-            enable_ipv6=payload['EnableIPv6'], attachable=payload['Attachable'])['Id']
+        return self.api.create_network(payload['Name'], **_create_arguments(payload))['Id']
 
     def _disconnect(self, network_name, network_id, endpoint):
         if endpoint.get('service'):
@@ -759,6 +868,18 @@ class NetworkEngine:
                          ipv4_address=addresses['ipv4_address'], ipv6_address=addresses['ipv6_address'],
                          aliases=endpoint.get('aliases') or None, links=_link_pairs(endpoint.get('links')) or None,
                          driver_opt=endpoint.get('driver_opts') or None, **extra)
+
+
+def _create_arguments(payload):
+    """Keyword arguments of the SDK's create_network for an Engine API payload."""
+    arguments = dict(driver=payload['Driver'], options=payload['Options'], ipam=payload['IPAM'],
+                     check_duplicate=True, internal=payload['Internal'], labels=payload['Labels'],
+                     enable_ipv6=payload['EnableIPv6'], attachable=payload['Attachable'])
+    if payload.get('Ingress'):
+        arguments['ingress'] = True
+    if payload.get('Scope'):
+        arguments['scope'] = payload['Scope']
+    return arguments
 
 
 def action_report(item):

@@ -98,6 +98,7 @@ def run_network_module(module, spec):
         module.exit_json(changed=False, rendered=[engine.render_payload(spec, config) for config in desired])
 
     client = DockerClient(module)
+    spec.preflight(client)
     network_engine = engine.NetworkEngine(client, spec, lambda: read_host_prefixes(module))
     if state == 'gathered':
         module.exit_json(changed=False, gathered=[engine.gathered_form(config) for config in network_engine.gathered()])

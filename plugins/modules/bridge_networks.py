@@ -251,6 +251,13 @@ def bridge_interfaces(network):
     return [name or 'br-%s' % network['Id'][:12]]
 
 
+def swarm_gateway_bridge(network):
+    """Swarm makes docker_gwbridge for its overlay traffic: overridden must not remove it."""
+    if network.get('Name') == 'docker_gwbridge':
+        return "the swarm's gateway bridge"
+    return None
+
+
 BRIDGE_SPEC = DriverSpec(
     driver='bridge',
     options=dict(
@@ -262,6 +269,7 @@ BRIDGE_SPEC = DriverSpec(
     ),
     owned_interfaces=bridge_interfaces,
     check_host_overlap=True,
+    protected=swarm_gateway_bridge,
 )
 
 BRIDGE_OPTIONS = dict(

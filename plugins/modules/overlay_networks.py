@@ -1,0 +1,243 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: overlay_networks
+short_description: Declare the overlay networks of a Docker swarm
+version_added: 0.1.0
+description:
+  - Creates, changes (by lossless recreation), removes and reports Docker networks with the C(overlay)
+    driver, which span the nodes of a swarm, following the resource-module convention of O(config) plus O(state).
+  - Runs on a swarm manager. On a worker or outside a swarm it fails, naming the node and its role.
+  - A network that a swarm service uses is never recreated or removed; the module fails and names the services.
+    This includes the ingress network while a service publishes ports through it.
+  - Options that are not given are never a reason to recreate under O(state=merged); in particular the
+    driver is implied by this module and never compared.
+author:
+  - fleetnet.docker contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - fleetnet.docker.docker
+  - fleetnet.docker.network_resource
+options:
+  config:
+    description:
+      - The overlay networks. Options that are not given are not compared under O(state=merged) and take
+        Docker's default under O(state=replaced) and O(state=overridden).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Network name. C(bridge), C(host) and C(none) are predefined and refused.
+        type: str
+        required: true
+      subnets:
+        description:
+          - Address pools. When not given, the swarm allocates one from its default address pool,
+            and whatever it allocated is accepted under every state.
+        type: list
+        elements: dict
+        suboptions:
+          subnet:
+            description: The subnet in CIDR notation, without host bits.
+            type: str
+            required: true
+          gateway:
+            description: Gateway address inside the subnet; Docker's default is its first address.
+            type: str
+          ip_range:
+            description: Sub-range (CIDR) of the subnet from which containers get dynamic addresses.
+            type: str
+          aux_addresses:
+            description: Addresses inside the subnet that Docker must not hand out, by name.
+            type: dict
+      enable_ipv6:
+        description: Enable IPv6 on the network. Docker's default is V(false).
+        type: bool
+      internal:
+        description: No traffic in or out of the swarm through this network. Docker's default is V(false).
+        type: bool
+      attachable:
+        description:
+          - Allow standalone containers (C(docker run --network)) to attach, not only swarm services.
+            Docker's default is V(false).
+        type: bool
+      ingress:
+        description:
+          - Make this the swarm's ingress (routing mesh) network, through which services publish ports.
+            A swarm has exactly one. Docker's default is V(false).
+          - Replacing it is only possible while no service publishes ports; otherwise the module fails
+            and names those services. O(state=overridden) never removes it when it is not listed.
+        type: bool
+      encrypted:
+        description:
+          - Encrypt traffic between nodes with IPsec ESP (C(encrypted) driver option). Docker's default is V(false).
+          - Where the host's kernel cannot do ESP with AES-GCM the network is still created, with a warning that
+            the host cannot pass encrypted traffic.
+        type: bool
+      mtu:
+        description: MTU of the container interfaces (C(com.docker.network.driver.mtu)).
+        type: int
+      vxlan_ids:
+        description:
+          - VXLAN identifiers, one per subnet (C(com.docker.network.driver.overlay.vxlanid_list)).
+          - When not given, Docker picks them, and whatever it picked is accepted under every state.
+        type: list
+        elements: int
+      labels:
+        description:
+          - Labels of the network. Under O(state=merged) labels on the host that are not listed are kept;
+            under O(state=replaced) they are a difference.
+        type: dict
+      driver_opts:
+        description:
+          - Other driver options, passed to Docker as they are; booleans are sent as C(true)/C(false).
+        type: dict
+      containers:
+        description:
+          - Standalone containers on this manager attached to this network (needs O(config[].attachable)).
+            Under O(state=merged) they are connected; under O(state=replaced) and O(state=overridden) exactly
+            these are attached. When not given, attachments are never touched.
+          - Containers on other nodes are not visible from here. A recreate that Docker refuses because the
+            network is in use on another node leaves the network as it was and reconnects the local containers.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Container name.
+            type: str
+            required: true
+          aliases:
+            description: Network-scoped aliases. Docker's automatic short container ID alias is not counted.
+            type: list
+            elements: str
+          ipv4_address:
+            description: Static IPv4 address; needs O(config[].subnets).
+            type: str
+          ipv6_address:
+            description: Static IPv6 address; needs O(config[].subnets).
+            type: str
+seealso:
+  - module: fleetnet.docker.swarm
+  - module: fleetnet.docker.networks_info
+'''
+
+EXAMPLES = r'''
+- name: An attachable application network across the swarm
+  fleetnet.docker.overlay_networks:
+    config:
+      - name: app
+        attachable: true
+        subnets:
+          - subnet: 10.93.1.0/24
+        labels:
+          team: web
+  run_once: true
+  delegate_to: "{{ groups['managers'] | first }}"
+
+- name: A network that never reaches outside the swarm, encrypted between nodes
+  fleetnet.docker.overlay_networks:
+    config:
+      - name: secrets
+        internal: true
+        encrypted: true
+
+- name: Read the overlay networks as config
+  fleetnet.docker.overlay_networks:
+    state: gathered
+  register: overlays
+
+- name: Remove a network (fails, naming them, while services use it)
+  fleetnet.docker.overlay_networks:
+    state: deleted
+    config:
+      - name: app
+'''
+
+RETURN = r'''
+before:
+  description: The swarm's overlay networks before the run, in the O(config) format (without containers).
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+after:
+  description: The same after the run; in check mode what it would be.
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+actions:
+  description:
+    - What happened (or, in check mode, would happen) to each network concerned, with C(name), C(action)
+      (V(created), V(recreated), V(deleted), V(updated) or V(unchanged)), C(differences) and C(containers),
+      as for M(fleetnet.docker.bridge_networks).
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+  sample: [{name: app, action: recreated, differences: [labels], containers: {restored: [probe]}}]
+gathered:
+  description: The swarm's overlay networks, the ingress network included, in the O(config) format.
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - name: app
+      subnets: [{subnet: 10.93.1.0/24, gateway: 10.93.1.1, aux_addresses: {}}]
+      attachable: true
+      internal: false
+      ingress: false
+      enable_ipv6: false
+      encrypted: false
+      vxlan_ids: [4097]
+      labels: {}
+      driver_opts: {}
+rendered:
+  description: Engine API bodies of C(POST /networks/create), one per network.
+  returned: when O(state=rendered)
+  type: list
+  elements: dict
+errors:
+  description: Every validation problem, one line each, when the run failed validation.
+  returned: failure
+  type: list
+  elements: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import OVERLAY_SPEC, esp_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import this_host
+
+OVERLAY_OPTIONS = dict(
+    ingress=dict(type='bool'),
+    encrypted=dict(type='bool'),
+    mtu=dict(type='int'),
+    vxlan_ids=dict(type='list', elements='int'),
+)
+
+
+def warn_when_encryption_cannot_work(module):
+    encrypted = [network['name'] for network in module.params.get('config') or [] if network.get('encrypted')]
+    if not encrypted or module.params['state'] in ('deleted', 'gathered', 'rendered'):
+        return
+    problem = esp_problem(module)
+    if problem:
+        module.warn('overlay network%s %s on %s: the host cannot pass encrypted traffic, its kernel has no '
+                    'ESP with AES-GCM (%s); the network is created, but containers on different nodes will not '
+                    'reach each other over it' % ('s' if len(encrypted) > 1 else '',
+                                                   ', '.join('"%s"' % name for name in encrypted), this_host(), problem))
+
+
+def main():
+    module = AnsibleModule(argument_spec=network_module_argspec(OVERLAY_OPTIONS), supports_check_mode=True)
+    warn_when_encryption_cannot_work(module)
+    run_network_module(module, OVERLAY_SPEC)
+
+
+if __name__ == '__main__':
+    main()

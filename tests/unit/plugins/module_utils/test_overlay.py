@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The overlay driver spec and the engine features it relies on: flags, id lists, values Docker
+allocates, driver top-level fields, protected networks, batch rules and services on a network."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
+from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import (
+    OVERLAY_SPEC, ingress_network, ingress_problems)
+
+
+def overlay_network(name, subnet='10.93.1.0/24', options=None, ingress=False, labels=None, ident=None):
+    return dict(Name=name, Id=ident or (name * 25)[:25], Driver='overlay', Scope='swarm', EnableIPv6=False,
+                Internal=False, Attachable=True, Ingress=ingress,
+                IPAM=dict(Driver='default', Config=[dict(Subnet=subnet, Gateway=subnet.replace('0/24', '1'))]),
+                Options=options if options is not None else {'com.docker.network.driver.overlay.vxlanid_list': '4097'},
+                Labels=labels or {})
+
+
+def desired(**item):
+    return engine.normalise_desired(OVERLAY_SPEC, item)
+
+
+def test_encrypted_is_a_flag_docker_stores_as_an_empty_value():
+    existing = engine.from_docker(OVERLAY_SPEC, overlay_network('app', options={'encrypted': ''}))
+    assert existing['encrypted'] is True
+    plain = engine.from_docker(OVERLAY_SPEC, overlay_network('app'))
+    assert plain['encrypted'] is False
+    payload = engine.render_payload(OVERLAY_SPEC, desired(name='app', encrypted=True))
+    assert payload['Options'] == {'encrypted': ''}
+    assert engine.render_payload(OVERLAY_SPEC, desired(name='app', encrypted=False))['Options'] == {}
+
+
+def test_vxlan_ids_are_a_list_of_numbers_both_ways():
+    existing = engine.from_docker(OVERLAY_SPEC, overlay_network(
+        'app', options={'com.docker.network.driver.overlay.vxlanid_list': '4097,4098'}))
+    assert existing['vxlan_ids'] == [4097, 4098]
+    payload = engine.render_payload(OVERLAY_SPEC, desired(name='app', vxlan_ids=[5001]))
+    assert payload['Options'] == {'com.docker.network.driver.overlay.vxlanid_list': '5001'}
+
+
+def test_vxlan_ids_docker_picked_are_no_difference_even_when_replaced():
+    existing = engine.from_docker(OVERLAY_SPEC, overlay_network('app'))
+    wanted = desired(name='app', attachable=True, subnets=[dict(subnet='10.93.1.0/24')])
+    assert engine.differences(OVERLAY_SPEC, wanted, existing, 'replaced') == []
+    assert engine.differences(OVERLAY_SPEC, desired(name='app', attachable=True, vxlan_ids=[5001]),
+                              existing, 'merged') == ['vxlan_ids']
+
+
+def test_gathered_overlay_fed_back_with_replaced_is_no_change():
+    for network in (overlay_network('app', labels={'a': 'b'}), overlay_network('ingress', '10.0.0.0/24', ingress=True)):
+        existing = engine.from_docker(OVERLAY_SPEC, network)
+        gathered = engine.gathered_form(existing)
+        assert engine.differences(OVERLAY_SPEC, desired(**gathered), existing, 'replaced') == []
+
+
+def test_ingress_is_a_top_level_field_sent_to_docker():
+    existing = engine.from_docker(OVERLAY_SPEC, overlay_network('ingress', '10.0.0.0/24', ingress=True))
+    assert existing['ingress'] is True
+    assert engine.render_payload(OVERLAY_SPEC, desired(name='mesh', ingress=True))['Ingress'] is True
+    assert engine._create_arguments(engine.render_payload(OVERLAY_SPEC, desired(name='mesh', ingress=True)))['ingress']
+    assert 'ingress' not in engine._create_arguments(engine.render_payload(OVERLAY_SPEC, desired(name='app')))
+
+
+def test_the_ingress_network_is_protected_from_overridden():
+    assert ingress_network(overlay_network('ingress', ingress=True))
+    assert ingress_network(overlay_network('app')) is None
+
+
+def test_only_one_ingress_network():
+    existing = [overlay_network('ingress', '10.0.0.0/24', ingress=True)]
+    problems = ingress_problems([desired(name='mesh', ingress=True), desired(name='mesh2', ingress=True)], existing)
+    assert ('mesh2', 'ingress', 'only one ingress network can exist in a swarm, and "mesh" is already listed '
+                                'as ingress') in problems
+    assert any(problem[0] == 'mesh' and '"ingress"' in problem[2] for problem in problems)
+    assert ingress_problems([desired(name='ingress', ingress=True)], existing) == []
+
+
+def test_services_are_named_once_however_many_task_containers():
+    endpoints = [dict(name='(service)', service='web'), dict(name='web.1.abc', service='web'),
+                 dict(name='api.1.def', service='api')]
+    assert engine.restore_problems(endpoints, None) == [
+        ('services', 'api, web would be cut off by recreating the network; remove or update them first')]
+
+
+class ServiceListingClient:
+    host = 'h1'
+
+    def __init__(self, services):
+        self._services = services
+        self.api = self
+
+    def services(self):
+        return self._services
+
+
+def test_services_of_a_swarm_network_by_attachment_and_by_published_ports():
+    app = overlay_network('app', ident='appid')
+    mesh = overlay_network('ingress', '10.0.0.0/24', ingress=True, ident='meshid')
+    services = [
+        dict(ID='s1', Spec=dict(Name='web', TaskTemplate=dict(Networks=[dict(Target='appid')])),
+             Endpoint=dict(VirtualIPs=[dict(NetworkID='meshid'), dict(NetworkID='appid')])),
+        dict(ID='s2', Spec=dict(Name='worker', TaskTemplate=dict(Networks=[dict(Target='app')]))),
+        dict(ID='s3', Spec=dict(Name='other', TaskTemplate=dict(Networks=[dict(Target='elsewhere')]))),
+    ]
+    network_engine = engine.NetworkEngine(ServiceListingClient(services), OVERLAY_SPEC, lambda: [])
+    assert network_engine._services_of(app) == ['web', 'worker']
+    assert network_engine._services_of(mesh) == ['web']
+    local = dict(app, Scope='local')
+    assert network_engine._services_of(local) == []
