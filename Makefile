@@ -37,7 +37,8 @@ help:
 	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | bench | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
-DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git
+# gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity.
+DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev shellcheck
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
