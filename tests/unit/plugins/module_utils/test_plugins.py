@@ -1,0 +1,344 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure logic of module_utils/_plugins.py: names, settings, privileges, users of a plugin.
+
+What the Engine does with these is tested against real daemons in the network_plugins
+integration target; the inputs here are shaped like real `docker plugin inspect` output.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import io
+import os
+import tarfile
+
+import pytest
+
+from ansible_collections.fleetnet.docker.plugins.module_utils import _plugins as plugins
+
+INSPECTED = {
+    'Id': 'ff10645d',
+    'Name': 'fleetnet-test-net:latest',
+    'Enabled': True,
+    'PluginReference': 'fleetnet-test-net:latest',
+    'Settings': {
+        'Env': ['LOG_FILE=/logs/calls.log', 'LOG_TAG=default', 'EMPTY='],
+        'Mounts': [{'Name': 'logs', 'Source': '/run/x', 'Destination': '/logs'}, {'Name': '', 'Source': '/fixed'}],
+        'Devices': [{'Name': 'tun', 'Path': '/dev/net/tun'}],
+        'Args': [],
+    },
+    'Config': {
+        'Description': 'test driver',
+        'Interface': {'Socket': 'fleetnet.sock', 'Types': ['docker.networkdriver/1.0']},
+    },
+}
+
+
+@pytest.mark.parametrize('given, stored', [
+    ('weave', 'weave:latest'),
+    ('weave:2.8.1', 'weave:2.8.1'),
+    ('registry.local:5000/net/weave', 'registry.local:5000/net/weave:latest'),
+    ('registry.local:5000/net/weave:1', 'registry.local:5000/net/weave:1'),
+    ('weave@sha256:abc', 'weave@sha256:abc'),
+])
+def test_plugin_name_adds_latest_only_without_a_tag(given, stored):
+    assert plugins.plugin_name(given) == stored
+
+
+@pytest.mark.parametrize('given, normalized', [
+    ('sshfs', 'docker.io/library/sshfs:latest'),
+    ('vieux/sshfs', 'docker.io/vieux/sshfs:latest'),
+    ('docker.io/vieux/sshfs:next', 'docker.io/vieux/sshfs:next'),
+    ('localhost/net:1', 'localhost/net:1'),
+    ('registry.local:5000/net', 'registry.local:5000/net:latest'),
+])
+def test_normalize_reference_matches_what_docker_reports(given, normalized):
+    assert plugins.normalize_reference(given) == normalized
+
+
+def test_parse_settings_keeps_empty_values_and_equals_signs():
+    parsed, errors = plugins.parse_settings(['A=1', 'B=', 'C=x=y', 'A=2'])
+    assert parsed == {'A': '2', 'B': '', 'C': 'x=y'}
+    assert errors == []
+
+
+def test_parse_settings_names_every_bad_item():
+    parsed, errors = plugins.parse_settings(['NOVALUE', '=x', 'TWO WORDS=1', 'OK=1'])
+    assert parsed == {'OK': '1'}
+    assert errors == ['"NOVALUE" is not KEY=VALUE', '"=x" is not KEY=VALUE', '"TWO WORDS=1" is not KEY=VALUE']
+
+
+def test_current_settings_uses_docker_plugin_set_keys():
+    assert plugins.current_settings(INSPECTED) == {
+        'LOG_FILE': '/logs/calls.log', 'LOG_TAG': 'default', 'EMPTY': '',
+        'logs.source': '/run/x', 'tun.path': '/dev/net/tun',
+    }
+
+
+def test_current_settings_joins_args():
+    assert plugins.current_settings({'Settings': {'Args': ['-v', '--x=1']}}) == {'args': '-v --x=1'}
+    assert plugins.current_settings({}) == {}
+
+
+def test_only_given_settings_are_compared():
+    current = plugins.current_settings(INSPECTED)
+    assert plugins.settings_changes({'LOG_TAG': 'default'}, current) == {}
+    assert plugins.settings_changes({'LOG_TAG': 'new', 'logs.source': '/run/x'}, current) == {'LOG_TAG': 'new'}
+    assert plugins.unknown_settings({'LOG_TAG': 'x', 'NOPE': '1', 'args': ''}, current) == ['NOPE', 'args']
+
+
+def test_gathered_settings_feed_back_without_change():
+    described = plugins.describe(INSPECTED)
+    parsed, errors = plugins.parse_settings(described['settings'])
+    assert errors == []
+    assert plugins.settings_changes(parsed, plugins.current_settings(INSPECTED)) == {}
+
+
+def test_describe():
+    described = plugins.describe(INSPECTED)
+    assert described['name'] == 'fleetnet-test-net:latest'
+    assert described['enabled'] is True
+    assert described['types'] == ['docker.networkdriver/1.0']
+    assert described['settings'][0] == 'EMPTY='
+    assert described['description'] == 'test driver'
+
+
+def test_interface_types_as_objects():
+    assert plugins.interface_type({'Prefix': 'docker', 'Capability': 'ipamdriver', 'Version': '1.0'}) == 'docker.ipamdriver/1.0'
+
+
+REQUIRED = [
+    {'Name': 'network', 'Description': '', 'Value': ['host']},
+    {'Name': 'capabilities', 'Description': '', 'Value': ['CAP_NET_ADMIN', 'CAP_SYS_ADMIN']},
+]
+
+
+def test_all_privileges_granted():
+    granted = [{'name': 'network', 'value': ['host']}, {'name': 'capabilities', 'value': ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN']}]
+    assert plugins.missing_privileges(REQUIRED, granted) == []
+
+
+def test_missing_privileges_named_with_the_values_not_accepted():
+    granted = [{'name': 'capabilities', 'value': ['CAP_NET_ADMIN']}]
+    assert plugins.missing_privileges(REQUIRED, granted) == ['network=host', 'capabilities=CAP_SYS_ADMIN']
+    assert plugins.missing_privileges(REQUIRED, None) == ['network=host', 'capabilities=CAP_NET_ADMIN,CAP_SYS_ADMIN']
+
+
+def test_privilege_without_values_needs_only_its_name():
+    required = [{'Name': 'allow-all-devices', 'Value': []}]
+    assert plugins.missing_privileges(required, []) == ['allow-all-devices=']
+    assert plugins.missing_privileges(required, [{'name': 'allow-all-devices', 'value': []}]) == []
+
+
+def test_networks_using_matches_driver_with_or_without_tag_and_ipam():
+    networks = [
+        {'Name': 'b', 'Driver': 'fleetnet-test-net:latest', 'IPAM': {'Driver': 'default'}},
+        {'Name': 'a', 'Driver': 'fleetnet-test-net', 'IPAM': {'Driver': 'default'}},
+        {'Name': 'ipam', 'Driver': 'bridge', 'IPAM': {'Driver': 'fleetnet-test-net:latest'}},
+        {'Name': 'other', 'Driver': 'fleetnet-test-net-2:latest', 'IPAM': None},
+        {'Name': 'bridge', 'Driver': 'bridge'},
+    ]
+    assert plugins.networks_using(networks, 'fleetnet-test-net') == ['a', 'b', 'ipam']
+    assert plugins.networks_using(networks, 'fleetnet-test-net:2') == []
+
+
+def test_networks_using_a_tagged_plugin_only_matches_that_tag():
+    networks = [{'Name': 'n', 'Driver': 'drv:1'}, {'Name': 'm', 'Driver': 'drv'}]
+    assert plugins.networks_using(networks, 'drv:1') == ['n']
+
+
+def _archive(path, names, mode='w:gz'):
+    with tarfile.open(path, mode) as archive:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            if name.endswith('/'):
+                info.type = tarfile.DIRTYPE
+                archive.addfile(info)
+            else:
+                info.size = 2
+                archive.addfile(info, io.BytesIO(b'{}'))
+
+
+@pytest.mark.parametrize('mode', ['w', 'w:gz', 'w:bz2', 'w:xz'])
+def test_archive_checks_and_decompresses(tmp_path, mode):
+    path = str(tmp_path / 'plugin.tar')
+    _archive(path, ['./config.json', './rootfs/'], mode)
+    assert plugins.archive_problem(path) is None
+    with plugins.open_decompressed(path) as stream:
+        # What the Engine receives must be a plain tar.
+        with tarfile.open(fileobj=io.BytesIO(stream.read()), mode='r:') as plain:
+            assert 'rootfs' in [name.lstrip('./') for name in plain.getnames()]
+
+
+def test_archive_problems(tmp_path):
+    not_tar = tmp_path / 'x.c'
+    not_tar.write_text('int main;')
+    assert plugins.archive_problem(str(not_tar)).startswith('is not a tar archive')
+    no_rootfs = str(tmp_path / 'p.tar')
+    _archive(no_rootfs, ['config.json'])
+    assert plugins.archive_problem(no_rootfs) == 'has no rootfs at its top level'
+
+
+def test_folder_problem(tmp_path):
+    assert plugins.folder_problem(str(tmp_path)) == 'has no config.json and no rootfs'
+    (tmp_path / 'config.json').write_text('{}')
+    os.mkdir(str(tmp_path / 'rootfs'))
+    assert plugins.folder_problem(str(tmp_path)) is None
+
+
+# ---- PluginRunner's plan, on a fake daemon ----
+# Installing from and upgrading to a registry reference cannot run on the sandbox fleet (no
+# registry), so the order of the steps and the privilege gate are checked here against a fake.
+
+class Failed(Exception):
+    pass
+
+
+class FakeModule:
+    def __init__(self, check_mode=False, **params):
+        self.params = dict(name='drv', state='present', enabled=True, reference=None, path=None,
+                           settings=None, granted_privileges=None)
+        self.params.update(params)
+        self.check_mode = check_mode
+        self._diff = True
+
+    def fail_json(self, **result):
+        raise Failed(result['msg'])
+
+
+class FakeApi:
+    def __init__(self, installed=None, networks=None, privileges=None):
+        self.installed = installed
+        self.network_list = networks or []
+        self.privilege_list = privileges or []
+        self.done = []
+
+    def inspect_plugin(self, name):
+        if self.installed is None:
+            raise plugins.NotFound('no such plugin')
+        return self.installed
+
+    def networks(self):
+        return self.network_list
+
+    def plugins(self):
+        return [self.installed] if self.installed else []
+
+    def plugin_privileges(self, reference):
+        return self.privilege_list
+
+    def _record(self, *call):
+        self.done.append(call)
+
+    def pull_plugin(self, remote, privileges, name):
+        self._record('pull', remote, name)
+        self.installed = dict(INSPECTED, Name=name, Enabled=False, PluginReference=plugins.normalize_reference(remote))
+        return iter([{'status': 'done'}])
+
+    def upgrade_plugin(self, name, remote, privileges):
+        self._record('upgrade', name, remote)
+        self.installed = dict(self.installed, PluginReference=remote)
+        return iter([{'status': 'done'}])
+
+    def enable_plugin(self, name):
+        self._record('enable', name)
+        self.installed = dict(self.installed, Enabled=True)
+
+    def disable_plugin(self, name):
+        self._record('disable', name)
+        self.installed = dict(self.installed, Enabled=False)
+
+    def configure_plugin(self, name, options):
+        self._record('set', name, options)
+
+    def remove_plugin(self, name):
+        self._record('remove', name)
+        self.installed = None
+
+
+class FakeClient:
+    host = 'h9'
+
+    def __init__(self, api):
+        self.api = api
+
+    def call(self, what, method, *args):
+        return method(*args)
+
+
+def run(api, **params):
+    return plugins.PluginRunner(FakeModule(**params), FakeClient(api)).run()
+
+
+NEEDS = [{'Name': 'network', 'Value': ['host']}, {'Name': 'capabilities', 'Value': ['CAP_NET_ADMIN']}]
+GRANTED = [{'name': 'network', 'value': ['host']}, {'name': 'capabilities', 'value': ['CAP_NET_ADMIN']}]
+
+
+def test_install_from_reference_refused_without_privileges_and_nothing_pulled():
+    api = FakeApi(privileges=NEEDS)
+    with pytest.raises(Failed) as failed:
+        run(api, reference='example/drv:1', granted_privileges=GRANTED[:1])
+    assert str(failed.value) == ('plugin "drv:latest" on h9: field "granted_privileges": example/drv:1 asks for '
+                                 'privileges that are not granted: capabilities=CAP_NET_ADMIN')
+    assert api.done == []
+
+
+def test_install_from_reference_pulls_sets_then_enables():
+    api = FakeApi(privileges=NEEDS)
+    result = run(api, reference='example/drv:1', granted_privileges=GRANTED, settings=['LOG_TAG=x'])
+    assert api.done == [('pull', 'example/drv:1', 'drv:latest'), ('set', 'drv:latest', {'LOG_TAG': 'x'}),
+                        ('enable', 'drv:latest')]
+    assert [a['action'] for a in result['actions']] == ['installed', 'configured', 'enabled']
+    assert result['changed'] and result['before'] is None
+
+
+def test_check_mode_plans_without_touching_the_daemon():
+    api = FakeApi(privileges=NEEDS)
+    result = run(api, check_mode=True, reference='example/drv:1', granted_privileges=GRANTED)
+    assert api.done == []
+    assert result['changed']
+    assert result['after']['reference'] == 'docker.io/example/drv:1'
+
+
+def test_same_reference_is_no_change():
+    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'))
+    result = run(api, reference='example/drv:1')
+    assert api.done == [] and not result['changed']
+    assert result['actions'][0]['action'] == 'unchanged'
+
+
+def test_other_reference_upgrades_a_disabled_plugin_and_enables_it_again():
+    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
+                  privileges=NEEDS)
+    result = run(api, reference='example/drv:2', granted_privileges=GRANTED)
+    assert api.done == [('disable', 'drv:latest'), ('upgrade', 'drv:latest', 'docker.io/example/drv:2'),
+                        ('enable', 'drv:latest')]
+    assert result['diff']['after']['reference'] == 'docker.io/example/drv:2'
+
+
+def test_upgrade_refused_while_a_network_uses_the_plugin():
+    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
+                  networks=[{'Name': 'backend', 'Driver': 'drv:latest'}], privileges=NEEDS)
+    with pytest.raises(Failed) as failed:
+        run(api, reference='example/drv:2', granted_privileges=GRANTED)
+    assert 'field "reference": cannot disable the plugin to upgrade it: used by network(s) "backend"' in str(failed.value)
+    assert api.done == []
+
+
+def test_remove_disables_first_and_is_refused_while_used():
+    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest'), networks=[{'Name': 'n1', 'Driver': 'drv'}])
+    with pytest.raises(Failed):
+        run(api, state='absent')
+    api.network_list = []
+    result = run(api, state='absent')
+    assert api.done == [('disable', 'drv:latest'), ('remove', 'drv:latest')]
+    assert result['after'] is None and result['diff']['after'] == {}
+
+
+def test_gathered():
+    api = FakeApi(installed=dict(INSPECTED))
+    result = run(api, name=None, state='gathered')
+    assert result == {'changed': False, 'plugins': [plugins.describe(INSPECTED)]}
