@@ -227,10 +227,11 @@ def warn_when_encryption_cannot_work(module):
         return
     problem = esp_problem(module)
     if problem:
+        names = ', '.join('"%s"' % name for name in encrypted)
+        plural = 's' if len(encrypted) > 1 else ''
         module.warn('overlay network%s %s on %s: the host cannot pass encrypted traffic, its kernel has no '
                     'ESP with AES-GCM (%s); the network is created, but containers on different nodes will not '
-                    'reach each other over it' % ('s' if len(encrypted) > 1 else '',
-                                                   ', '.join('"%s"' % name for name in encrypted), this_host(), problem))
+                    'reach each other over it' % (plural, names, this_host(), problem))
 
 
 def main():
