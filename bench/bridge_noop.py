@@ -6,8 +6,8 @@
 
 Creates 20 bridge networks (it-bench-00..19, 10.92.200-219.0/24) on every host of the
 docker_hosts group once, then, in one playbook run, times alternating `ping` and no-op
-`bridge_networks` tasks with the profile_tasks callback's per-task durations, and prints the
-medians and their ratio (target: at most 1.5). Removes the networks at the end. Not part of make test.
+`bridge_networks` tasks by wall-clock marks taken between the tasks, and prints the medians and
+their ratio (target: at most 1.5). Removes the networks at the end. Not part of make test.
 """
 import argparse
 import json
