@@ -125,6 +125,7 @@ build-check: build
 	rm -rf build/installed
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-galaxy collection install -p build/installed build/dist/fleetnet-docker-*.tar.gz
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-doc fleetnet.docker.networks_info | head -n 3
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-playbook --syntax-check -i localhost, fleetnet.docker.site
 	@test ! -e build/installed/ansible_collections/fleetnet/docker/.venv || { echo "build includes a virtual environment" >&2; exit 1; }
 
 DEMO_VARS := $(CURDIR)/tests/demo/vars.yml
