@@ -34,9 +34,22 @@ The driver-spec interface
 ``docker_managed_options``
     Driver option keys Docker sets by itself; never compared, never sent.
 ``top_level``
-    ``{option name: TopLevelField(api_key, default)}``: boolean fields of the network itself (not
+    ``{option name: TopLevelField(api_key, default, kind)}``: fields of the network itself (not
     driver options) beyond the common ``enable_ipv6``/``internal``/``attachable``, e.g. overlay's
-    ``ingress``.
+    ``ingress``. ``kind`` is ``'bool'`` (the default), ``'str'`` (e.g. ``Scope``; a value equal to the
+    default is not sent, as the CLI does not send it) or ``'network_ref'`` (``ConfigFrom``: the API's
+    ``{"Network": name}``, a plain name in the config format, ``None`` when empty).
+``manages(network)``
+    Whether an existing network (an entry of GET /networks) belongs to this module; by default its
+    ``Driver`` is ``driver``. Config-only networks carry the driver ``null`` whatever they configure,
+    so a driver that uses them claims them here.
+``existing_view(config, network)``
+    Adjusts the config-format dict of an existing network before it is compared or gathered, for
+    what the driver knows about how Docker reports it (a network made from a config-only one shows
+    that network's parent and subnets as if they were its own). Returns the dict to use.
+``item_problems(config)``
+    Driver rules visible in one ``config`` item alone, as (field, reason) tuples; checked with the
+    engine's own static validation, so also under ``rendered`` and before a daemon is contacted.
 ``protected(network)``
     Returns why an existing network of this driver must never be removed by ``overridden`` when it
     is not listed (the swarm's ingress network, swarm's ``docker_gwbridge``), or ``None``.
@@ -81,9 +94,31 @@ class DriverOption:
 
 
 class TopLevelField:
-    def __init__(self, api_key, default=False):
+    def __init__(self, api_key, default=False, kind='bool'):
         self.api_key = api_key
         self.default = default
+        self.kind = kind
+
+    def from_api(self, value):
+        """The config-format value of what the Engine API reports (GET /networks)."""
+        if self.kind == 'bool':
+            return bool(value)
+        if self.kind == 'network_ref':
+            # Docker reports {"Network": ""} for a network that is not made from a config-only one.
+            return (value or {}).get('Network') or None
+        return value or self.default
+
+    def to_api(self, value):
+        """The Engine API value to send, or None to leave the field out of the request."""
+        if self.kind == 'bool':
+            return bool(value)
+        if value is None or value == self.default:
+            # Not sent, as `docker network create` does not send it: Docker refuses some fields
+            # (Scope on a config-only network) even when they only restate the default.
+            return None
+        if self.kind == 'network_ref':
+            return dict(Network=value)
+        return value
 
 
 # Top-level fields every driver has, with Docker's behaviour when one is not given.
@@ -97,7 +132,8 @@ COMMON_TOP_LEVEL = dict(
 class DriverSpec:
     def __init__(self, driver, options=None, predefined=('bridge', 'host', 'none'),
                  owned_interfaces=None, check_host_overlap=False, docker_managed_options=(),
-                 top_level=None, protected=None, preflight=None, batch_problems=None):
+                 top_level=None, protected=None, preflight=None, batch_problems=None, manages=None,
+                 item_problems=None, existing_view=None):
         self.driver = driver
         self.options = dict(options or {})
         self.predefined = tuple(predefined)
@@ -109,6 +145,9 @@ class DriverSpec:
         self.protected = protected or (lambda network: None)
         self.preflight = preflight or (lambda client: None)
         self.batch_problems = batch_problems or (lambda desired_configs, existing_networks: [])
+        self.manages = manages or (lambda network: network.get('Driver') == self.driver)
+        self.item_problems = item_problems or (lambda config: [])
+        self.existing_view = existing_view or (lambda config, network: config)
 
     def mapped_keys(self):
         return set(option.docker_key for option in self.options.values())
@@ -213,13 +252,13 @@ def from_docker(spec, network):
     config = dict(name=network['Name'], subnets=sorted(subnets, key=_subnet_sort_key),
                   labels=dict(network.get('Labels') or {}))
     for key, field in spec.top_level.items():
-        config[key] = bool(network.get(field.api_key))
+        config[key] = field.from_api(network.get(field.api_key))
     for name, option in spec.options.items():
         value = option_value(option.kind, options.get(option.docker_key))
         config[name] = option.default if value is None else value
     hidden = spec.mapped_keys() | set(spec.docker_managed_options)
     config['driver_opts'] = dict((key, value) for key, value in options.items() if key not in hidden)
-    return config
+    return spec.existing_view(config, network)
 
 
 def _with_docker_defaults(entry):
@@ -351,7 +390,9 @@ def render_payload(spec, config):
                    IPAM=dict(Driver='default', Config=pools, Options={}),
                    Labels=dict(config.get('labels') or {}))
     for key, field in spec.top_level.items():
-        payload[field.api_key] = bool(config.get(key))
+        value = field.to_api(config.get(key))
+        if value is not None:
+            payload[field.api_key] = value
     return payload
 
 
@@ -382,6 +423,8 @@ def static_problems(spec, configs):
                 pass
         if 6 in versions and config.get('enable_ipv6') is False:
             problems.append((name, 'enable_ipv6', 'is false but an IPv6 subnet is given'))
+        for field, reason in spec.item_problems(config):
+            problems.append((name, field, reason))
         for key in sorted(config.get('driver_opts') or {}):
             if key in mapped:
                 problems.append((name, 'driver_opts', '%s is set by the option %s; use that instead'
@@ -580,7 +623,7 @@ class NetworkEngine:
 
     def gathered(self):
         return [from_docker(self.spec, network) for network in sorted(self.networks(), key=lambda n: n['Name'])
-                if network.get('Driver') == self.spec.driver and network['Name'] not in self.spec.predefined]
+                if self.spec.manages(network) and network['Name'] not in self.spec.predefined]
 
     def gathered_after(self):
         self.networks(refresh=True)
@@ -640,7 +683,7 @@ class NetworkEngine:
         for desired in desired_configs:
             name = desired['name']
             current = by_name.get(name)
-            if current is not None and current.get('Driver') != spec.driver:
+            if current is not None and not spec.manages(current):
                 problems.append((name, 'name', 'is taken by a network with driver %s; this module manages %s networks'
                                  % (current.get('Driver'), spec.driver)))
                 continue
@@ -688,7 +731,7 @@ class NetworkEngine:
         if state == 'overridden':
             listed = set(config['name'] for config in desired_configs)
             for network in sorted(self.networks(), key=lambda n: n['Name']):
-                if network.get('Driver') == spec.driver and network['Name'] not in listed \
+                if spec.manages(network) and network['Name'] not in listed \
                         and network['Name'] not in spec.predefined and not spec.protected(network):
                     items.append(self._delete_item(network, problems))
         for item in items:
@@ -731,12 +774,15 @@ class NetworkEngine:
         """Subnets about to be created that collide with another network or with the host's own links."""
         changing = [item for item in items if item['action'] == 'create'
                     or (item['action'] == 'recreate' and 'subnets' in item['differences'])]
-        changing = [item for item in changing if (item['target'] or {}).get('subnets')]
+        # A config-only network allocates no addresses: it only holds settings for the networks made
+        # from it (Docker accepts any number of config-only networks with the same subnet).
+        changing = [item for item in changing if (item['target'] or {}).get('subnets')
+                    and not item['target'].get('config_only')]
         if not changing:
             return []
-        final = dict((name, _subnets_of(network)) for name, network in by_name.items())
+        final = dict((name, _subnets_of(network)) for name, network in by_name.items() if not network.get('ConfigOnly'))
         for item in items:
-            if item['action'] == 'delete':
+            if item['action'] == 'delete' or (item.get('target') or {}).get('config_only'):
                 final.pop(item['name'], None)
             elif item.get('target') is not None and item['target'].get('subnets') is not None:
                 final[item['name']] = [entry['subnet'] for entry in item['target']['subnets']]
@@ -744,7 +790,7 @@ class NetworkEngine:
         if self.spec.check_host_overlap:
             owned = set()
             for network in by_name.values():
-                if network.get('Driver') == self.spec.driver:
+                if self.spec.manages(network):
                     owned.update(self.spec.owned_interfaces(network))
             host_prefixes = [prefix for prefix in self.read_host_prefixes() if prefix.interface not in owned]
         problems = []
@@ -789,9 +835,16 @@ class NetworkEngine:
 
     def _create(self, config):
         payload = render_payload(self.spec, config)
-        created = self.client.call('creating network "%s"' % config['name'], self.api.create_network,
-                                   payload['Name'], **_create_arguments(payload))
+        created = self.client.call('creating network "%s"' % config['name'], self._post_network, payload)
         return created['Id']
+
+    def _post_network(self, payload):
+        if not any(payload.get(key) for key in SDK_UNKNOWN_FIELDS):
+            return self.api.create_network(payload['Name'], **_create_arguments(payload))
+        # The Docker SDK's create_network has no parameters for these fields (config-only networks
+        # and networks made from them): the payload goes to the Engine API as it is.
+        response = self.api._post_json(self.api._url('/networks/create'), data=payload)
+        return self.api._result(response, json=True)
 
     def _recreate(self, item):
         """Disconnect, remove, create, reconnect; if creating fails, put the old network back as it was."""
@@ -845,7 +898,7 @@ class NetworkEngine:
     def _create_raw(self, config):
         # Unlike _create, lets the API error through so _recreate can roll back.
         payload = render_payload(self.spec, config)
-        return self.api.create_network(payload['Name'], **_create_arguments(payload))['Id']
+        return self._post_network(payload)['Id']
 
     def _disconnect(self, network_name, network_id, endpoint):
         if endpoint.get('service'):
@@ -868,6 +921,10 @@ class NetworkEngine:
                          ipv4_address=addresses['ipv4_address'], ipv6_address=addresses['ipv6_address'],
                          aliases=endpoint.get('aliases') or None, links=_link_pairs(endpoint.get('links')) or None,
                          driver_opt=endpoint.get('driver_opts') or None, **extra)
+
+
+# Top-level fields of POST /networks/create that the SDK's create_network cannot send.
+SDK_UNKNOWN_FIELDS = ('ConfigOnly', 'ConfigFrom')
 
 
 def _create_arguments(payload):

@@ -1,0 +1,263 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: macvlan_networks
+short_description: Declare the Docker macvlan networks of a host, and swarm-scoped macvlan networks
+version_added: 0.1.0
+description:
+  - Creates, changes (by lossless recreation), removes and reports Docker networks with the C(macvlan) driver,
+    which put containers on the LAN of a host interface (the parent) with MAC addresses of their own,
+    following the resource-module convention of O(config) plus O(state).
+  - Also manages the config-only networks (O(config[].config_only)) of Docker's swarm-scoped pattern; Docker
+    reports those with the driver C(null), and this module counts one as its own when it has a parent and no
+    C(ipvlan_mode) option.
+  - Validated before any change, on top of the checks of every network module, each failure naming host,
+    network, field and reason. The parent must exist on the host (the error lists the host's interfaces).
+    A parent that another macvlan network on the host already uses is refused, as Docker allows one macvlan
+    network per parent in every mode. Options Docker refuses on config-only networks and on networks made
+    from them are refused.
+  - The subnet of a macvlan network is normally the LAN of the parent, so it is not checked against the
+    host's own addresses; it is checked against the subnets of the host's other Docker networks.
+  - See C(docs/macvlan.md) for when to use macvlan or ipvlan, the host shim and promiscuous mode.
+author:
+  - fleetnet.docker contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - fleetnet.docker.docker
+  - fleetnet.docker.network_resource
+options:
+  config:
+    description:
+      - The macvlan networks. Options that are not given are not compared under O(state=merged) and take
+        Docker's default under O(state=replaced) and O(state=overridden).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Network name. C(bridge), C(host) and C(none) are predefined and refused.
+        type: str
+        required: true
+      parent:
+        description:
+          - Host interface the containers' macvlan links stand on (C(parent) driver option), e.g. V(eth0).
+          - V(eth0.20) makes Docker create the VLAN sub-interface with the network and remove it with the
+            network; it only needs V(eth0) to exist. A sub-interface made by M(fleetnet.docker.parent_interfaces)
+            is used as it is and never removed by a network.
+          - When not given, Docker gives the network a dummy link of its own, so its containers reach only
+            each other. Not allowed with O(config[].config_from).
+        type: str
+      mode:
+        description:
+          - macvlan mode (C(macvlan_mode) driver option). Docker's default is V(bridge), in which containers
+            on the same parent reach each other directly. V(vepa) sends that traffic out to the switch,
+            V(private) forbids it, V(passthru) gives the parent to a single container.
+        type: str
+        choices: [bridge, vepa, private, passthru]
+      subnets:
+        description:
+          - Address pools; for macvlan normally the LAN of the parent, with an O(config[].subnets[].ip_range)
+            per host that no other host or DHCP server hands out.
+          - When not given, Docker allocates a pool from its default address pools.
+        type: list
+        elements: dict
+        suboptions:
+          subnet:
+            description: The subnet in CIDR notation, without host bits.
+            type: str
+            required: true
+          gateway:
+            description: The LAN's router; Docker's default is the first address of the subnet.
+            type: str
+          ip_range:
+            description: Sub-range (CIDR) of the subnet from which containers on this host get their addresses.
+            type: str
+          aux_addresses:
+            description: Addresses inside the subnet that Docker must not hand out, by name (other devices on the LAN).
+            type: dict
+      enable_ipv6:
+        description: Enable IPv6 on the network. Docker's default is V(false).
+        type: bool
+      internal:
+        description:
+          - No traffic to or from outside the network. Docker's default is V(false).
+          - Docker then ignores the parent and gives the network a dummy link of its own.
+        type: bool
+      attachable:
+        description:
+          - For a swarm-scoped network (O(config[].scope=swarm)), allow standalone containers
+            (C(docker run --network)) to attach, not only swarm services. Docker's default is V(false).
+        type: bool
+      config_only:
+        description:
+          - Make a config-only network, holding the parent, mode, subnets and ip_range of this node for a
+            swarm-scoped network made from it with O(config[].config_from). It carries no containers itself.
+          - Needs O(config[].parent); O(config[].internal), O(config[].attachable) and O(config[].scope=swarm)
+            belong on the network made from it. Docker's default is V(false).
+        type: bool
+      config_from:
+        description:
+          - Name of a config-only network to take the parent, mode, subnets and driver options from. On a swarm
+            manager with O(config[].scope=swarm), one network for the whole swarm, which every node builds from
+            its own config-only network of that name.
+          - O(config[].parent), O(config[].mode), O(config[].subnets), O(config[].driver_opts),
+            O(config[].labels) and O(config[].enable_ipv6) cannot be given with it.
+        type: str
+      scope:
+        description:
+          - V(swarm) makes a swarm-scoped network (on a manager, with O(config[].config_from)).
+            Docker's default is V(local).
+        type: str
+        choices: [local, swarm]
+      labels:
+        description:
+          - Labels of the network. Under O(state=merged) labels on the host that are not listed are kept;
+            under O(state=replaced) they are a difference.
+        type: dict
+      driver_opts:
+        description: Other driver options, passed to Docker as they are; booleans are sent as C(true)/C(false).
+        type: dict
+      containers:
+        description:
+          - Containers attached to this network. Under O(state=merged) they are connected;
+            under O(state=replaced) and O(state=overridden) exactly these are attached.
+          - When not given, attachments are never touched, whatever the state. Not used by O(state=deleted).
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Container name.
+            type: str
+            required: true
+          aliases:
+            description: Network-scoped aliases. Docker's automatic short container ID alias is not counted.
+            type: list
+            elements: str
+          ipv4_address:
+            description: Static IPv4 address; needs O(config[].subnets).
+            type: str
+          ipv6_address:
+            description: Static IPv6 address; needs O(config[].subnets).
+            type: str
+seealso:
+  - module: fleetnet.docker.parent_interfaces
+  - module: fleetnet.docker.ipvlan_networks
+  - module: fleetnet.docker.networks_info
+'''
+
+EXAMPLES = r'''
+- name: Containers on the LAN of eth0, each host handing out its own slice of the subnet
+  fleetnet.docker.macvlan_networks:
+    config:
+      - name: lan
+        parent: eth0
+        subnets:
+          - subnet: 192.168.10.0/24
+            gateway: 192.168.10.1
+            ip_range: "{{ lan_ip_range }}"  # e.g. 192.168.10.64/27 on one host, .96/27 on the next
+            aux_addresses:
+              printer: 192.168.10.70
+
+- name: Swarm-scoped macvlan, step 1 - a config-only network on every node
+  fleetnet.docker.macvlan_networks:
+    config:
+      - name: lan-config
+        config_only: true
+        parent: eth0
+        subnets:
+          - subnet: 192.168.10.0/24
+            ip_range: "{{ lan_ip_range }}"
+
+- name: Swarm-scoped macvlan, step 2 - the swarm network, once, on a manager
+  fleetnet.docker.macvlan_networks:
+    config:
+      - name: lan-swarm
+        config_from: lan-config
+        scope: swarm
+        attachable: true
+  run_once: true
+  delegate_to: "{{ groups['managers'] | first }}"
+
+- name: Remove them again, the swarm network first (Docker keeps a config-only network while it is used)
+  fleetnet.docker.macvlan_networks:
+    state: deleted
+    config:
+      - name: lan-swarm
+      - name: lan-config
+'''
+
+RETURN = r'''
+before:
+  description: The host's macvlan networks (and macvlan config-only networks) before the run, in the O(config) format.
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+after:
+  description: The same after the run; in check mode what it would be.
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+actions:
+  description:
+    - What happened (or, in check mode, would happen) to each network concerned, with C(name), C(action)
+      (V(created), V(recreated), V(deleted), V(updated) or V(unchanged)), C(differences) and C(containers),
+      as for M(fleetnet.docker.bridge_networks).
+  returned: when O(state) is merged, replaced, overridden or deleted
+  type: list
+  elements: dict
+  sample: [{name: lan, action: created, differences: []}]
+gathered:
+  description: The host's macvlan networks in the O(config) format; fed back with O(state=replaced) they change nothing.
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - name: lan
+      parent: eth0
+      mode: bridge
+      subnets: [{subnet: 192.168.10.0/24, gateway: 192.168.10.1, ip_range: 192.168.10.64/27, aux_addresses: {}}]
+      enable_ipv6: false
+      internal: false
+      attachable: false
+      config_only: false
+      scope: local
+      labels: {}
+      driver_opts: {}
+rendered:
+  description: Engine API bodies of C(POST /networks/create), one per network.
+  returned: when O(state=rendered)
+  type: list
+  elements: dict
+errors:
+  description: Every validation problem, one line each, when the run failed validation.
+  returned: failure
+  type: list
+  elements: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import MACVLAN_MODES, macvlan_spec, read_interfaces
+from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+
+MACVLAN_OPTIONS = dict(
+    parent=dict(type='str'),
+    mode=dict(type='str', choices=list(MACVLAN_MODES)),
+    config_only=dict(type='bool'),
+    config_from=dict(type='str'),
+    scope=dict(type='str', choices=['local', 'swarm']),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=network_module_argspec(MACVLAN_OPTIONS), supports_check_mode=True)
+    run_network_module(module, macvlan_spec(lambda: read_interfaces(module)))
+
+
+if __name__ == '__main__':
+    main()

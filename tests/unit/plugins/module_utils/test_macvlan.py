@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The macvlan and ipvlan driver specs, and the engine features they rely on: non-boolean top-level
+fields (ConfigOnly, ConfigFrom, Scope), config-only networks (driver null) claimed by a driver,
+per-item rules, and the batch rules that mirror what Docker 20.10 refuses."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
+from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import (
+    interfaces_from_json, ipvlan_spec, macvlan_spec, parent_problem)
+
+HOST_INTERFACES = ['docker0', 'eth0', 'lo']
+MACVLAN = macvlan_spec(lambda: HOST_INTERFACES)
+IPVLAN = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
+
+
+def network(name, driver='macvlan', options=None, subnet='10.94.1.0/24', config_only=False, config_from='',
+            scope='local', attachable=False):
+    # Shaped like an entry of GET /networks from Docker 20.10 (see the integration target for real ones).
+    pools = [dict(Subnet=subnet)] if subnet else []
+    return dict(Name=name, Id=(name * 30)[:30], Driver='null' if config_only else driver, Scope=scope,
+                EnableIPv6=False, Internal=False, Attachable=attachable, Ingress=False,
+                IPAM=dict(Driver='default', Config=pools), ConfigFrom=dict(Network=config_from),
+                ConfigOnly=config_only, Options=options if options is not None else {'parent': 'eth0'}, Labels={})
+
+
+def desired(spec=MACVLAN, **item):
+    return engine.normalise_desired(spec, item)
+
+
+def problems(spec, configs, existing=()):
+    desired_configs = [desired(spec, **config) for config in configs]
+    return engine.static_problems(spec, desired_configs) + spec.batch_problems(desired_configs, list(existing))
+
+
+def test_interfaces_come_from_ip_json():
+    links = [dict(ifindex=1, ifname='lo'), dict(ifindex=2, ifname='eth0'), dict(ifindex=3)]
+    assert interfaces_from_json(links) == ['eth0', 'lo']
+
+
+def test_parent_must_exist_but_a_vlan_of_an_existing_interface_is_made_by_docker():
+    assert parent_problem('eth0', HOST_INTERFACES) is None
+    assert parent_problem('eth0.20', HOST_INTERFACES) is None
+    assert parent_problem('eth1.20', HOST_INTERFACES) == \
+        'interface eth1.20 does not exist on this host; its interfaces are: docker0, eth0, lo'
+    assert 'docker0, eth0, lo' in parent_problem('nosuch0', HOST_INTERFACES)
+
+
+def test_mode_defaults_to_bridge_and_is_sent_only_when_it_differs():
+    existing = engine.from_docker(MACVLAN, network('lan'))
+    assert existing['mode'] == 'bridge'
+    assert engine.differences(MACVLAN, desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')]),
+                              existing, 'replaced') == []
+    assert engine.render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='bridge'))['Options'] == {'parent': 'eth0'}
+    payload = engine.render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='private'))
+    assert payload['Options'] == {'parent': 'eth0', 'macvlan_mode': 'private'}
+    assert engine.differences(MACVLAN, desired(name='lan', mode='vepa'), existing, 'merged') == ['mode']
+
+
+def test_config_only_payload_leaves_scope_out_and_swarm_payload_names_its_config():
+    # Docker refuses "--config-only --scope local": a default Scope must not be sent.
+    config_only = engine.render_payload(MACVLAN, desired(name='cfg', config_only=True, parent='eth0'))
+    assert config_only['ConfigOnly'] is True
+    assert 'Scope' not in config_only and 'ConfigFrom' not in config_only
+    swarm = engine.render_payload(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True))
+    assert swarm['ConfigFrom'] == {'Network': 'cfg'}
+    assert swarm['Scope'] == 'swarm'
+    assert swarm['Options'] == {} and swarm['Attachable'] is True
+    plain = engine.render_payload(MACVLAN, desired(name='lan', parent='eth0'))
+    assert plain['ConfigOnly'] is False and 'Scope' not in plain
+
+
+def test_config_only_networks_are_claimed_by_the_driver_they_configure():
+    macvlan_config = network('cfg', config_only=True)
+    ipvlan_config = network('icfg', config_only=True, options={'parent': 'eth0', 'ipvlan_mode': 'l2'})
+    assert MACVLAN.manages(macvlan_config) and not MACVLAN.manages(ipvlan_config)
+    assert IPVLAN.manages(ipvlan_config) and not IPVLAN.manages(macvlan_config)
+    assert not MACVLAN.manages(network('br', driver='bridge'))
+    assert not MACVLAN.manages(network('none', driver='null', options={}))
+
+
+def test_network_from_a_config_shows_inherited_settings_that_are_not_compared_or_gathered():
+    # On a node where it is in use, Docker shows the config-only network's parent and subnet as its own.
+    swarm = network('lan', config_from='cfg', scope='swarm', attachable=True,
+                    subnet='10.231.150.0/24', options={'parent': 'eth0'})
+    existing = engine.from_docker(MACVLAN, swarm)
+    assert existing['config_from'] == 'cfg' and existing['scope'] == 'swarm'
+    gathered = engine.gathered_form(existing)
+    assert 'parent' not in gathered and 'subnets' not in gathered
+    assert engine.differences(MACVLAN, desired(**gathered), existing, 'replaced') == []
+    assert engine.differences(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True),
+                              existing, 'replaced') == []
+
+
+def test_gathered_config_only_network_fed_back_with_replaced_is_no_change():
+    existing = engine.from_docker(MACVLAN, network('cfg', config_only=True))
+    assert existing['config_only'] is True and existing['config_from'] is None and existing['scope'] == 'local'
+    assert engine.differences(MACVLAN, desired(**engine.gathered_form(existing)), existing, 'replaced') == []
+
+
+def test_rules_of_config_only_networks_and_networks_made_from_them():
+    found = problems(MACVLAN, [
+        dict(name='cfg', config_only=True, internal=True, scope='swarm'),
+        dict(name='lan', config_from='cfg', scope='swarm', parent='eth0', mode='private', labels={'a': 'b'}),
+        dict(name='lonely', scope='swarm', parent='eth0.5'),
+    ])
+    fields = sorted((name, field) for name, field, _reason in found)
+    assert fields == [('cfg', 'internal'), ('cfg', 'parent'), ('cfg', 'scope'),
+                      ('lan', 'labels'), ('lan', 'mode'), ('lan', 'parent'), ('lonely', 'scope')]
+
+
+def test_one_network_per_parent_in_every_mode_also_internal():
+    found = problems(MACVLAN, [dict(name='b', parent='eth0', mode='vepa', internal=True, subnets=[dict(subnet='10.94.2.0/24')])],
+                     existing=[network('a')])
+    assert found == [('b', 'parent', 'eth0 is already used by network "a" (on the host); Docker allows one macvlan '
+                                     'network per parent interface, whatever its mode: use a VLAN sub-interface '
+                                     '(eth0.<id>) for another one')]
+    # The listed network replaces the one of the same name: recreating "a" on eth0 is fine.
+    assert problems(MACVLAN, [dict(name='a', parent='eth0', mode='private')], existing=[network('a')]) == []
+    # Another parent, or config-only networks (which never reach the driver), share nothing.
+    assert problems(MACVLAN, [dict(name='b', parent='eth0.5'), dict(name='c', config_only=True, parent='eth0'),
+                              dict(name='d', config_only=True, parent='eth0')], existing=[network('a')]) == []
+
+
+def test_a_swarm_network_occupies_the_parent_of_its_config_only_network():
+    existing = [network('cfg', config_only=True), network('lan', config_from='cfg', scope='swarm', options={}, subnet=None)]
+    found = problems(MACVLAN, [dict(name='local', parent='eth0')], existing=existing)
+    assert [(name, field) for name, field, _reason in found] == [('local', 'parent')]
+    assert 'network "lan"' in found[0][2]
+
+
+def test_missing_parent_and_missing_config_network_are_named():
+    found = problems(MACVLAN, [dict(name='x', parent='nosuch0'), dict(name='y', config_from='absent', scope='swarm')])
+    assert ('x', 'parent', 'interface nosuch0 does not exist on this host; its interfaces are: docker0, eth0, lo') in found
+    assert [reason for name, field, reason in found if name == 'y'] == \
+        ['no config-only network "absent" exists on this host or is listed in config']
+
+
+def test_config_only_networks_reserve_no_addresses_in_the_overlap_check():
+    class FakeClient:
+        host = 'h1'
+        api = None
+        module = None
+
+    class Engine(engine.NetworkEngine):
+        def networks(self, refresh=False):
+            return [network('cfg', config_only=True, subnet='10.94.1.0/24')]
+
+    planner = Engine(FakeClient(), MACVLAN, lambda: [])
+    items, found = planner.plan('merged', [desired(name='cfg2', config_only=True, parent='eth0',
+                                                   subnets=[dict(subnet='10.94.1.0/24')]),
+                                           desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
+    assert [item['action'] for item in items] == ['create', 'create']
+    assert found == []
+
+
+def test_ipvlan_options_and_the_kernel_problem():
+    payload = engine.render_payload(IPVLAN, desired(IPVLAN, name='iv', parent='eth0', mode='l2', flag='private'))
+    assert payload['Driver'] == 'ipvlan'
+    assert payload['Options'] == {'parent': 'eth0', 'ipvlan_mode': 'l2', 'ipvlan_flag': 'private'}
+    assert ('cfg', 'mode', 'is required on an ipvlan config-only network') in \
+        problems(IPVLAN, [dict(name='cfg', config_only=True, parent='eth0')])
+    no_kernel = ipvlan_spec(lambda: HOST_INTERFACES, lambda: 'Error: Unknown device type.')
+    found = no_kernel.batch_problems([desired(IPVLAN, name='iv', parent='eth0')], [])
+    assert found == [('iv', 'driver', 'ipvlan is not available: the kernel of this host has no ipvlan links '
+                                      '(Error: Unknown device type.)')]
