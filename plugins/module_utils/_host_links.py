@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import ipaddress
 import json
+import socket
 
 
 class HostPrefix:
@@ -63,17 +64,45 @@ def prefixes_from_json(addresses, routes):
     return found
 
 
+def ip_json(module, *arguments):
+    """Parsed output of ``ip -j ARGUMENTS`` on the managed node, or fail the module saying why not.
+
+    Every module that looks at the host's links reads them this way: iproute2 speaks netlink in the
+    host's own network namespace, where /sys can show another namespace's links.
+    """
+    ip_command = module.get_bin_path('ip', required=True)
+    command_text = 'ip -j %s' % ' '.join(arguments)
+    rc, out, err = module.run_command([ip_command, '-j'] + list(arguments))
+    if rc != 0:
+        module.fail_json(msg='reading host interfaces with "%s" on %s failed: %s'
+                             % (command_text, socket.gethostname(), err.strip()))
+    try:
+        return json.loads(out or '[]')
+    except ValueError:
+        module.fail_json(msg='"%s" on %s printed no JSON; iproute2 with JSON output (-j) is needed'
+                             % (command_text, socket.gethostname()))
+
+
 def read_host_prefixes(module):
     """HostPrefix list of the managed node, or fail the module saying why iproute2 could not be read."""
-    ip_command = module.get_bin_path('ip', required=True)
-    parsed = []
-    for arguments in (['-j', 'addr', 'show'], ['-j', '-4', 'route', 'show'], ['-j', '-6', 'route', 'show']):
-        rc, out, err = module.run_command([ip_command] + arguments)
-        if rc != 0:
-            module.fail_json(msg='reading host interfaces with "ip %s" failed: %s' % (' '.join(arguments), err.strip()))
-        try:
-            parsed.append(json.loads(out or '[]'))
-        except ValueError:
-            module.fail_json(msg='"ip %s" printed no JSON; iproute2 with JSON output (-j) is needed'
-                                 % ' '.join(arguments))
-    return prefixes_from_json(parsed[0], parsed[1] + parsed[2])
+    routes = ip_json(module, '-4', 'route', 'show') + ip_json(module, '-6', 'route', 'show')
+    return prefixes_from_json(ip_json(module, 'addr', 'show'), routes)
+
+
+def throwaway_namespace_problem(module, command):
+    """Run ``command`` in a new, empty network namespace to learn what the kernel can do.
+
+    Link types and crypto are the kernel's, the same in every namespace, so a probe there tells about
+    the host without touching anything of the host's own network; the namespace vanishes with the
+    command. Returns the error text when the probe fails, None when it succeeds or cannot tell
+    (no ``unshare``, or not root).
+    """
+    unshare = module.get_bin_path('unshare')
+    if not unshare:
+        return None
+    rc, _out, err = module.run_command([unshare, '--net'] + list(command))
+    if rc == 0:
+        return None
+    if 'Operation not permitted' in err:
+        return None  # not root: the probe says nothing about the kernel
+    return err.strip() or 'the probe exited with %d' % rc

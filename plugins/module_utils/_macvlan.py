@@ -22,8 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json, throwaway_namespace_problem
 from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import (
     DriverOption, DriverSpec, TopLevelField)
 
@@ -56,14 +55,7 @@ def read_interfaces(module):
     Not /sys: in a host made of namespaces (the sandbox fleet, containers running Ansible) sysfs can
     show another namespace's links.
     """
-    ip_command = module.get_bin_path('ip', required=True)
-    rc, out, err = module.run_command([ip_command, '-j', 'link', 'show'])
-    if rc != 0:
-        module.fail_json(msg='reading host interfaces with "ip -j link show" failed: %s' % err.strip())
-    try:
-        return interfaces_from_json(json.loads(out or '[]'))
-    except ValueError:
-        module.fail_json(msg='"ip -j link show" printed no JSON; iproute2 with JSON output (-j) is needed')
+    return interfaces_from_json(ip_json(module, 'link', 'show'))
 
 
 def parent_problem(parent, interfaces):
@@ -94,16 +86,10 @@ def ipvlan_problem(module):
     and an ipvlan link on it inside a new, empty network namespace that vanishes with the command:
     the kernel's link types are the same there, and nothing of the host is touched.
     """
-    unshare = module.get_bin_path('unshare')
     shell = module.get_bin_path('sh')
-    if not unshare or not shell or not module.get_bin_path('ip'):
+    if not shell or not module.get_bin_path('ip'):
         return None
-    rc, _out, err = module.run_command([unshare, '--net', shell, '-c', IPVLAN_PROBE])
-    if rc == 0:
-        return None
-    if 'Operation not permitted' in err:
-        return None  # not root: the probe says nothing about the kernel
-    return err.strip() or 'the probe exited with %d' % rc
+    return throwaway_namespace_problem(module, [shell, '-c', IPVLAN_PROBE])
 
 
 # ---------------------------------------------------------------- driver rules

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import throwaway_namespace_problem
 from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import (
     DriverOption, DriverSpec, TopLevelField)
 
@@ -47,18 +48,12 @@ def esp_problem(module):
     Adds a throwaway ESP security association inside a new, empty network namespace: the kernel's
     crypto support is the same there, and nothing of the host's own network is touched.
     """
-    unshare = module.get_bin_path('unshare')
     ip_command = module.get_bin_path('ip')
-    if not unshare or not ip_command:
+    if not ip_command:
         return None
-    command = [unshare, '--net', ip_command, 'xfrm', 'state', 'add', 'src', '192.0.2.1', 'dst', '192.0.2.2',
-               'proto', 'esp', 'spi', '0x100', 'mode', 'transport', 'aead', 'rfc4106(gcm(aes))', ESP_PROBE_KEY, '128']
-    rc, _out, err = module.run_command(command)
-    if rc == 0:
-        return None
-    if 'Operation not permitted' in err:
-        return None  # not root: the probe says nothing about the kernel
-    return err.strip() or 'ip xfrm exited with %d' % rc
+    return throwaway_namespace_problem(module, [
+        ip_command, 'xfrm', 'state', 'add', 'src', '192.0.2.1', 'dst', '192.0.2.2', 'proto', 'esp',
+        'spi', '0x100', 'mode', 'transport', 'aead', 'rfc4106(gcm(aes))', ESP_PROBE_KEY, '128'])
 
 
 def ingress_problems(desired_configs, existing_networks):

@@ -205,7 +205,6 @@ errors:
   sample: ['interface "eth0.5000" on h2: vlan_id 5000 is out of range 1-4094']
 '''
 
-import json
 import os
 import shlex
 import socket
@@ -213,15 +212,9 @@ import socket
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _links
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json
 
 ETC = _links.NETWORKD_DIRS[0]
-
-
-def ip_json(module, *args):
-    rc, out, err = module.run_command(['ip', '-j'] + list(args))
-    if rc != 0:
-        module.fail_json(msg='%s: ip -j %s failed: %s' % (socket.gethostname(), ' '.join(args), err.strip()))
-    return json.loads(out or '[]')
 
 
 def read_host(module):
