@@ -37,8 +37,17 @@ The driver-spec interface
     ``{option name: TopLevelField(api_key, default, kind)}``: fields of the network itself (not
     driver options) beyond the common ``enable_ipv6``/``internal``/``attachable``, e.g. overlay's
     ``ingress``. ``kind`` is ``'bool'`` (the default), ``'str'`` (e.g. ``Scope``; a value equal to the
-    default is not sent, as the CLI does not send it) or ``'network_ref'`` (``ConfigFrom``: the API's
-    ``{"Network": name}``, a plain name in the config format, ``None`` when empty).
+    default is not sent, as the CLI does not send it), ``'dict'`` (string map, e.g. IPAM options) or
+    ``'network_ref'`` (``ConfigFrom``: the API's ``{"Network": name}``, a plain name in the config
+    format, ``None`` when empty). ``api_key`` is a key of the network object, or a tuple path into it
+    (``('IPAM', 'Driver')``). A ``default`` of ``None`` means Docker (or a plugin) decides: a field
+    that is not given is then never compared, also under ``replaced``.
+``label``
+    How messages name this module's networks ("bridge networks"); the driver name by default.
+``resolve_desired(client, desired_configs)``
+    Called once per run before planning (not for ``deleted``): checks what the host must offer for
+    the desired networks (a plugin driver is installed and enabled) and rewrites values into the
+    form the host uses (a plugin driver's tag). Returns (network, field, reason) problems.
 ``manages(network)``
     Whether an existing network (an entry of GET /networks) belongs to this module; by default its
     ``Driver`` is ``driver``. Config-only networks carry the driver ``null`` whatever they configure,
@@ -57,8 +66,9 @@ The driver-spec interface
     Driver rules across the whole batch and the host, as (network, field, reason) tuples; e.g. a
     swarm has only one ingress network.
 ``preflight(client)``
-    Called once a daemon is reachable, before anything is read or planned; fails the module when
-    this host cannot manage this driver's networks (an overlay network needs a swarm manager).
+    Called once a daemon is reachable, before anything is read or planned. Returns why this host
+    cannot manage this driver's networks (an overlay network needs a swarm manager), or ``None``;
+    the run then fails with that reason and any problems of the ``config`` itself.
 
 Option kinds: ``str``, ``int``, ``bool``, ``address``; ``flag`` for options Docker stores as a
 present-but-empty key (overlay's ``encrypted``); ``id_list`` for comma-separated numbers (VXLAN ids).
@@ -99,6 +109,35 @@ class TopLevelField:
         self.default = default
         self.kind = kind
 
+    def read(self, network):
+        """The config-format value of this field in a network object of the Engine API."""
+        value = network
+        for key in self.path():
+            value = (value or {}).get(key)
+        return self.from_api(value)
+
+    def write(self, payload, value):
+        """Puts the API form of ``value`` into a create payload, unless it is to be left out."""
+        api_value = self.to_api(value)
+        if api_value is None:
+            return
+        path = self.path()
+        target = payload
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = api_value
+
+    def path(self):
+        return self.api_key if isinstance(self.api_key, tuple) else (self.api_key,)
+
+    def normalise(self, value):
+        """A value from the module's parameters in the form compared and returned."""
+        if value is None:
+            return None
+        if self.kind == 'dict':
+            return dict((str(key), docker_option_text(item)) for key, item in value.items())
+        return value
+
     def from_api(self, value):
         """The config-format value of what the Engine API reports (GET /networks)."""
         if self.kind == 'bool':
@@ -106,12 +145,17 @@ class TopLevelField:
         if self.kind == 'network_ref':
             # Docker reports {"Network": ""} for a network that is not made from a config-only one.
             return (value or {}).get('Network') or None
+        if self.kind == 'dict':
+            # Docker reports a map that was never set as null or {}.
+            return dict(value or {})
         return value or self.default
 
     def to_api(self, value):
         """The Engine API value to send, or None to leave the field out of the request."""
         if self.kind == 'bool':
             return bool(value)
+        if self.kind == 'dict':
+            return dict(value) if value else None
         if value is None or value == self.default:
             # Not sent, as `docker network create` does not send it: Docker refuses some fields
             # (Scope on a config-only network) even when they only restate the default.
@@ -133,8 +177,9 @@ class DriverSpec:
     def __init__(self, driver, options=None, predefined=('bridge', 'host', 'none'),
                  owned_interfaces=None, check_host_overlap=False, docker_managed_options=(),
                  top_level=None, protected=None, preflight=None, batch_problems=None, manages=None,
-                 item_problems=None, existing_view=None):
+                 item_problems=None, existing_view=None, label=None, resolve_desired=None):
         self.driver = driver
+        self.label = label or '%s networks' % driver
         self.options = dict(options or {})
         self.predefined = tuple(predefined)
         self.owned_interfaces = owned_interfaces or (lambda network: [])
@@ -148,6 +193,7 @@ class DriverSpec:
         self.manages = manages or (lambda network: network.get('Driver') == self.driver)
         self.item_problems = item_problems or (lambda config: [])
         self.existing_view = existing_view or (lambda config, network: config)
+        self.resolve_desired = resolve_desired or (lambda client, desired_configs: [])
 
     def mapped_keys(self):
         return set(option.docker_key for option in self.options.values())
@@ -224,8 +270,8 @@ def normalise_desired(spec, item):
         subnet_keys = ('subnet', 'gateway', 'ip_range', 'aux_addresses')
         config['subnets'] = [_subnet_entry(**dict((key, entry.get(key)) for key in subnet_keys))
                              for entry in item['subnets']]
-    for key in spec.top_level:
-        config[key] = item.get(key)
+    for key, field in spec.top_level.items():
+        config[key] = field.normalise(item.get(key))
     config['labels'] = None if item.get('labels') is None else \
         dict((str(key), str(value)) for key, value in item['labels'].items())
     config['driver_opts'] = None if item.get('driver_opts') is None else \
@@ -252,7 +298,7 @@ def from_docker(spec, network):
     config = dict(name=network['Name'], subnets=sorted(subnets, key=_subnet_sort_key),
                   labels=dict(network.get('Labels') or {}))
     for key, field in spec.top_level.items():
-        config[key] = field.from_api(network.get(field.api_key))
+        config[key] = field.read(network)
     for name, option in spec.options.items():
         value = option_value(option.kind, options.get(option.docker_key))
         config[name] = option.default if value is None else value
@@ -390,16 +436,17 @@ def render_payload(spec, config):
                    IPAM=dict(Driver='default', Config=pools, Options={}),
                    Labels=dict(config.get('labels') or {}))
     for key, field in spec.top_level.items():
-        value = field.to_api(config.get(key))
-        if value is not None:
-            payload[field.api_key] = value
+        field.write(payload, config.get(key))
     return payload
 
 
 # ---------------------------------------------------------------- validation without a daemon
 
-def static_problems(spec, configs):
-    """(network name, field, reason) for every problem visible in ``config`` alone."""
+def static_problems(spec, configs, state=None):
+    """(network name, field, reason) for every problem visible in ``config`` alone.
+
+    ``deleted`` needs only names: the driver's own rules about the other fields are not checked then.
+    """
     problems = []
     counts = {}
     for config in configs:
@@ -423,7 +470,7 @@ def static_problems(spec, configs):
                 pass
         if 6 in versions and config.get('enable_ipv6') is False:
             problems.append((name, 'enable_ipv6', 'is false but an IPv6 subnet is given'))
-        for field, reason in spec.item_problems(config):
+        for field, reason in ([] if state == 'deleted' else spec.item_problems(config)):
             problems.append((name, field, reason))
         for key in sorted(config.get('driver_opts') or {}):
             if key in mapped:
@@ -680,12 +727,14 @@ class NetworkEngine:
         spec = self.spec
         by_name = dict((network['Name'], network) for network in self.networks())
         items, problems = [], []
+        if state != 'deleted':
+            problems.extend(spec.resolve_desired(self.client, desired_configs))
         for desired in desired_configs:
             name = desired['name']
             current = by_name.get(name)
             if current is not None and not spec.manages(current):
-                problems.append((name, 'name', 'is taken by a network with driver %s; this module manages %s networks'
-                                 % (current.get('Driver'), spec.driver)))
+                problems.append((name, 'name', 'is taken by a network with driver %s; this module manages %s'
+                                 % (current.get('Driver'), spec.label)))
                 continue
             if state == 'deleted':
                 if current is None:
@@ -778,6 +827,8 @@ class NetworkEngine:
         # from it (Docker accepts any number of config-only networks with the same subnet).
         changing = [item for item in changing if (item['target'] or {}).get('subnets')
                     and not item['target'].get('config_only')]
+        # Another IPAM driver (a plugin) keeps address spaces of its own, which this host cannot see.
+        changing = [item for item in changing if item['target'].get('ipam_driver') in (None, 'default')]
         if not changing:
             return []
         final = dict((name, _subnets_of(network)) for name, network in by_name.items() if not network.get('ConfigOnly'))

@@ -19,20 +19,19 @@ ESP_PROBE_KEY = '0x' + '00' * 20
 
 
 def require_swarm_manager(client):
-    """Fail unless this node is an active swarm manager: overlay networks are swarm objects."""
+    """Why this node cannot manage overlay networks (they are swarm objects, made on a manager), or None."""
     info = client.call('reading the daemon information', client.api.info)
     swarm = info.get('Swarm') or {}
     node_state = swarm.get('LocalNodeState') or 'inactive'
     if node_state != 'active':
-        client.module.fail_json(
-            msg='overlay networks on %s: this node is not in a swarm (swarm state "%s"); overlay networks '
+        return ('overlay networks on %s: this node is not in a swarm (swarm state "%s"); overlay networks '
                 'are created on a swarm manager: initialise or join one with fleetnet.docker.swarm, and run '
                 'this on a host of the managers group' % (client.host, node_state))
     if not swarm.get('ControlAvailable'):
-        client.module.fail_json(
-            msg='overlay networks on %s: this node is a swarm worker (node %s); overlay networks can only be '
+        return ('overlay networks on %s: this node is a swarm worker (node %s); overlay networks can only be '
                 'managed on a swarm manager: run this on a host of the managers group'
                 % (client.host, swarm.get('NodeID') or '?'))
+    return None
 
 
 def ingress_network(network):

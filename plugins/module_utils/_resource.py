@@ -90,7 +90,7 @@ def run_network_module(module, spec):
     desired = [engine.normalise_desired(spec, item) for item in params.get('config') or []]
     # A name of the managed node is needed for messages before any connection exists.
     host = this_host()
-    problems = [] if state == 'gathered' else engine.static_problems(spec, desired)
+    problems = [] if state == 'gathered' else engine.static_problems(spec, desired, state)
 
     if state == 'rendered':
         if problems:
@@ -98,7 +98,14 @@ def run_network_module(module, spec):
         module.exit_json(changed=False, rendered=[engine.render_payload(spec, config) for config in desired])
 
     client = DockerClient(module)
-    spec.preflight(client)
+    host_problem = spec.preflight(client)
+    if host_problem:
+        # The config's own problems are reported with it, so one run shows everything to fix.
+        lines = [engine.format_problem(client.host, problem) for problem in problems]
+        if not lines:
+            module.fail_json(msg=host_problem)
+        module.fail_json(msg='%d problems, nothing was changed: %s' % (len(lines) + 1, '; '.join(lines + [host_problem])),
+                         errors=lines + [host_problem])
     network_engine = engine.NetworkEngine(client, spec, lambda: read_host_prefixes(module))
     if state == 'gathered':
         module.exit_json(changed=False, gathered=[engine.gathered_form(config) for config in network_engine.gathered()])
