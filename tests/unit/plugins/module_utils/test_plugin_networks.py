@@ -25,6 +25,7 @@ def documented(options):
 def declared(options):
     return dict((name, sorted(declared(value.get('options') or {}).items())) for name, value in options.items())
 
+
 BUILTIN_READY = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay']
 
 
