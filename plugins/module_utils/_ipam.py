@@ -142,10 +142,47 @@ def fits_subnets(address, subnets):
     return False
 
 
-def slice_range(pool, slices, index):
-    """The ``index``-th of ``slices`` equal sub-ranges of ``pool``: a per-host ``ip_range`` that never collides.
+def slice_count(pool, prefix_length):
+    """How many ``/prefix_length`` slices ``pool`` holds (0 when a slice would be larger than the pool)."""
+    network = parse_subnet(pool)
+    if prefix_length < network.prefixlen or prefix_length > network.max_prefixlen:
+        return 0
+    return 2 ** (prefix_length - network.prefixlen)
 
-    ``slices`` is rounded up to a power of two because CIDR ranges can only split in halves.
+
+def slice_of(pool, prefix_length, index):
+    """The ``index``-th ``/prefix_length`` slice of ``pool``, counted from its first address.
+
+    A fixed slice size is what keeps per-host ranges stable: slice 2 is the same range whether the
+    fleet has 3 hosts or 30, so adding a host never moves another host's containers.
+    """
+    network = parse_subnet(pool)
+    if prefix_length < network.prefixlen or prefix_length > network.max_prefixlen:
+        raise ValueError('a /%d slice does not fit in %s: the slice prefix length must be %d to %d'
+                         % (prefix_length, network, network.prefixlen, network.max_prefixlen))
+    count = slice_count(pool, prefix_length)
+    if index < 0 or index >= count:
+        raise ValueError('%s is too small for slice index %d: it holds %d slice%s of /%d (indexes 0-%d)'
+                         % (network, index, count, '' if count == 1 else 's', prefix_length, count - 1))
+    first = network.network_address + index * 2 ** (network.max_prefixlen - prefix_length)
+    return str(ipaddress.ip_network(u'%s/%d' % (first, prefix_length)))
+
+
+def address_at(subnet, position):
+    """The address at ``position`` in ``subnet``; a negative position counts from the end (-1 is the last)."""
+    network = parse_subnet(subnet)
+    if position < -network.num_addresses or position >= network.num_addresses:
+        raise ValueError('%s has no address at position %d: it holds %d addresses' % (network, position, network.num_addresses))
+    if position < 0:
+        position += network.num_addresses
+    return str(network.network_address + position)
+
+
+def slice_range(pool, slices, index):
+    """The ``index``-th of ``slices`` equal sub-ranges of ``pool``.
+
+    ``slices`` is rounded up to a power of two because CIDR ranges can only split in halves. The
+    slice size depends on ``slices``; for ranges that must stay put as a fleet grows use slice_of.
     """
     network = parse_subnet(pool)
     if slices < 1 or index < 0 or index >= slices:
@@ -153,4 +190,4 @@ def slice_range(pool, slices, index):
     extra_bits = (slices - 1).bit_length()
     if network.prefixlen + extra_bits > network.max_prefixlen:
         raise ValueError('%s is too small to split into %d ranges' % (network, slices))
-    return str(list(network.subnets(prefixlen_diff=extra_bits))[index])
+    return slice_of(pool, network.prefixlen + extra_bits, index)

@@ -68,3 +68,19 @@ def test_slice_range_gives_disjoint_per_host_ranges():
     assert slices == ['10.92.0.0/26', '10.92.0.64/26', '10.92.0.128/26']
     with pytest.raises(ValueError):
         _ipam.slice_range('10.92.0.0/31', 4, 0)
+
+
+def test_slice_of_keeps_its_size_whatever_the_number_of_hosts():
+    assert [_ipam.slice_of('10.92.0.128/25', 27, index) for index in range(4)] == \
+        ['10.92.0.128/27', '10.92.0.160/27', '10.92.0.192/27', '10.92.0.224/27']
+    assert _ipam.slice_count('10.92.0.128/25', 27) == 4
+    assert _ipam.slice_count('10.92.0.128/25', 24) == 0
+    with pytest.raises(ValueError, match='holds 4 slices of /27'):
+        _ipam.slice_of('10.92.0.128/25', 27, 4)
+
+
+def test_address_at_counts_from_the_start_or_the_end():
+    assert _ipam.address_at('10.92.0.64/27', -1) == '10.92.0.95'
+    assert _ipam.address_at('10.92.0.64/27', 3) == '10.92.0.67'
+    with pytest.raises(ValueError):
+        _ipam.address_at('10.92.0.64/27', -33)
