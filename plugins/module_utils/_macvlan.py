@@ -246,9 +246,34 @@ def inherited_view(option_defaults):
     return view
 
 
+# ---------------------------------------------------------------- swarm workers
+
+def swarm_worker_guard():
+    """``preflight`` and ``protected`` of a driver spec, sharing what preflight learnt about this node.
+
+    A swarm-scoped macvlan or ipvlan network shows up on a worker only while one of the worker's
+    containers uses it, and only a manager can remove it. So ``overridden`` on a worker must leave
+    it alone instead of planning a deletion that Docker refuses (or that fails on its containers).
+    """
+    node = dict(worker=False)
+
+    def preflight(client):
+        info = client.call('reading the daemon information', client.api.info)
+        swarm = info.get('Swarm') or {}
+        node['worker'] = swarm.get('LocalNodeState') == 'active' and not swarm.get('ControlAvailable')
+
+    def protected(network):
+        if node['worker'] and network.get('Scope') == 'swarm':
+            return 'a swarm-scoped network on a swarm worker: only a manager can remove it'
+        return None
+
+    return preflight, protected
+
+
 # ---------------------------------------------------------------- specs
 
 def macvlan_spec(read_interfaces_now):
+    preflight, protected = swarm_worker_guard()
     return DriverSpec(
         driver='macvlan',
         options=dict(
@@ -260,12 +285,15 @@ def macvlan_spec(read_interfaces_now):
         existing_view=inherited_view(dict(parent=None, mode='bridge')),
         item_problems=item_problems_for('macvlan'),
         batch_problems=batch_problems_for('macvlan', read_interfaces_now),
+        preflight=preflight,
+        protected=protected,
         # A macvlan subnet is the LAN the parent is on: overlapping the host's own address is the point.
         check_host_overlap=False,
     )
 
 
 def ipvlan_spec(read_interfaces_now, kernel_problem):
+    preflight, protected = swarm_worker_guard()
     return DriverSpec(
         driver='ipvlan',
         options=dict(
@@ -280,5 +308,7 @@ def ipvlan_spec(read_interfaces_now, kernel_problem):
         existing_view=inherited_view(dict(parent=None, mode=None, flag='bridge')),
         item_problems=item_problems_for('ipvlan'),
         batch_problems=batch_problems_for('ipvlan', read_interfaces_now, kernel_problem),
+        preflight=preflight,
+        protected=protected,
         check_host_overlap=False,
     )

@@ -13,6 +13,9 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _network_en
 from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import (
     interfaces_from_json, ipvlan_spec, macvlan_spec, parent_problem)
 
+WORKER = dict(LocalNodeState='active', ControlAvailable=False, NodeID='w1')
+MANAGER = dict(LocalNodeState='active', ControlAvailable=True, NodeID='m1')
+
 HOST_INTERFACES = ['docker0', 'eth0', 'lo']
 MACVLAN = macvlan_spec(lambda: HOST_INTERFACES)
 IPVLAN = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
@@ -168,3 +171,62 @@ def test_ipvlan_options_and_the_kernel_problem():
     found = no_kernel.batch_problems([desired(IPVLAN, name='iv', parent='eth0')], [])
     assert found == [('iv', 'driver', 'ipvlan is not available: the kernel of this host has no ipvlan links '
                                       '(Error: Unknown device type.)')]
+
+
+class SwarmNodeClient:
+    """Stands in for DockerClient on one swarm node: the daemon's swarm state and its networks, no containers."""
+
+    def __init__(self, swarm, networks):
+        self.host = 'h2'
+        self.api = self
+        self._swarm = swarm
+        self._networks = networks
+
+    def call(self, what, method, *args, **kwargs):
+        return method(*args, **kwargs)
+
+    def api_at_least(self, version):
+        return False
+
+    def info(self):
+        return dict(Swarm=self._swarm)
+
+    def networks(self):
+        return self._networks
+
+    def containers(self, all=False, filters=None):
+        return []
+
+    def services(self):
+        return []
+
+
+def plan_overridden_on(swarm, spec=None):
+    """Plan ``overridden`` listing only the node's config-only network, on a node that also shows the swarm network."""
+    spec = spec or macvlan_spec(lambda: HOST_INTERFACES)
+    client = SwarmNodeClient(swarm, [network('lan-config', config_only=True),
+                                     network('lan', scope='swarm', config_from='lan-config', subnet=None, options={}),
+                                     network('old-local')])
+    spec.preflight(client)
+    items, found = engine.NetworkEngine(client, spec, lambda: []).plan(
+        'overridden', [desired(name='lan-config', config_only=True, parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
+    return dict((item['name'], item['action']) for item in items), found
+
+
+def test_overridden_on_a_swarm_worker_leaves_swarm_scoped_networks_alone():
+    actions, found = plan_overridden_on(WORKER)
+    # The local network not listed is still removed; the swarm network is a manager's to remove.
+    assert actions == {'lan-config': 'unchanged', 'old-local': 'delete'}
+    assert found == []
+
+
+def test_overridden_on_a_manager_or_outside_a_swarm_removes_an_unlisted_swarm_network():
+    assert plan_overridden_on(MANAGER)[0]['lan'] == 'delete'
+    assert plan_overridden_on(dict(LocalNodeState='inactive'))[0]['lan'] == 'delete'
+
+
+def test_the_worker_rule_holds_for_ipvlan_too_and_names_its_reason():
+    spec = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
+    spec.preflight(SwarmNodeClient(WORKER, []))
+    assert 'only a manager can remove it' in spec.protected(network('lan', driver='ipvlan', scope='swarm'))
+    assert spec.protected(network('local', driver='ipvlan')) is None
