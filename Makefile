@@ -138,6 +138,8 @@ demo: fleet collection
 	@echo "demo: second run changed nothing"
 
 bench: fleet collection
+	@echo "== containers on the macvlan network reach each other across hosts (tests/demo/check.yml)"
+	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e @$(DEMO_VARS) tests/demo/check.yml
 	$(VENV)/bin/python bench/bridge_noop.py $(FLEET_INVENTORY)
 
 # Everything CI runs. The fleet is removed at the end, also when a step failed.
