@@ -14,8 +14,10 @@ trap 'rm -f "$log"' EXIT
 # Run the role (playbook role.yml) with a vars file; $3 is "changed" or "unchanged": what every host's recap must say.
 run_role() {
   local vars=$1 mode=$2 expect=$3
+  local options=()
+  [ "$mode" = check ] && options=(--check)
   echo "=== macvlan role, $vars, $mode: every host $expect"
-  ansible-playbook "${inventories[@]}" "$here/role.yml" -e @"$here/vars/$vars" $([ "$mode" = check ] && echo --check) | tee "$log"
+  ansible-playbook "${inventories[@]}" "$here/role.yml" -e @"$here/vars/$vars" "${options[@]}" | tee "$log"
   grep -E '^h[0-9]+ +:' "$log" | while read -r line; do
     changed=$(sed -E 's/.*changed=([0-9]+).*/\1/' <<<"$line")
     if grep -Eq 'failed=[1-9]|unreachable=[1-9]' <<<"$line" \
