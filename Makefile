@@ -27,14 +27,14 @@ FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
 FLEET_INVENTORY := /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini
 TARGETS ?=
 
-.PHONY: help deps venv collection fleet fleet-down demo test sanity sanity-newest sanity-oldest lint unit integration bench build build-check clean
+.PHONY: help deps venv collection fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration bench build build-check clean
 
 help:
 	@echo "make demo        bring up the sandbox fleet and run playbooks/site.yml on it"
 	@echo "make test        everything CI runs: sanity, lint, unit and integration tests"
 	@echo "make fleet       bring up HOSTS=$(HOSTS) sandbox Docker hosts (prints the inventory path)"
 	@echo "make fleet-down  remove the sandbox fleet and everything it made"
-	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | bench | build"
+	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
 # gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity.
@@ -125,7 +125,9 @@ build-check: build
 	rm -rf build/installed
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-galaxy collection install -p build/installed build/dist/fleetnet-docker-*.tar.gz
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-doc fleetnet.docker.networks_info | head -n 3
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-playbook --syntax-check -i localhost, fleetnet.docker.site
+	for playbook in $(basename $(notdir $(wildcard playbooks/*.yml))); do \
+	  ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-playbook --syntax-check -i localhost, fleetnet.docker.$$playbook; \
+	done
 	@test ! -e build/installed/ansible_collections/fleetnet/docker/.venv || { echo "build includes a virtual environment" >&2; exit 1; }
 
 DEMO_VARS := $(CURDIR)/tests/demo/vars.yml
@@ -136,17 +138,28 @@ demo: fleet collection
 	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e @$(DEMO_VARS) playbooks/site.yml | tee build/demo-second-run.log | tail -n 6
 	@if grep -Eq 'changed=[1-9]|failed=[1-9]' build/demo-second-run.log; then echo "demo: the second run changed something" >&2; exit 1; fi
 	@echo "demo: second run changed nothing"
-
-bench: fleet collection
 	@echo "== containers on the macvlan network reach each other across hosts (tests/demo/check.yml)"
 	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e @$(DEMO_VARS) tests/demo/check.yml
+
+bench: fleet collection
 	$(VENV)/bin/python bench/bridge_noop.py $(FLEET_INVENTORY)
+
+# Role scenarios (extensions/molecule/<scenario>/): each brings up a sandbox fleet of its own, named
+# by FLEET_NAME in its molecule.yml, and takes it down again; check-down then proves nothing is left.
+MOLECULE_SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml)))
+molecule: deps venv collection
+	status=0; for scenario in $(MOLECULE_SCENARIOS); do \
+	  fleet=$$(sed -n 's/^ *FLEET_NAME: *//p' extensions/molecule/$$scenario/molecule.yml); \
+	  PATH=$(VENV)/bin:$$PATH $(VENV)/bin/molecule test -s $$scenario || status=1; \
+	  FLEET_NAME=$$fleet $(FLEET_TOOL) check-down || status=1; \
+	done; exit $$status
 
 # Everything CI runs. The fleet is removed at the end, also when a step failed.
 test: deps
 	$(MAKE) sanity lint unit build-check
 	status=0; $(MAKE) integration || status=$$?; $(MAKE) fleet-down; \
-	  FLEET_NAME=$(FLEET) $(FLEET_TOOL) check-down || status=1; exit $$status
+	  FLEET_NAME=$(FLEET) $(FLEET_TOOL) check-down || status=1; \
+	  $(MAKE) molecule || status=1; exit $$status
 
 clean:
 	rm -rf build tests/output
