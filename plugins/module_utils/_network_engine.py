@@ -780,8 +780,15 @@ class NetworkEngine:
         if state == 'overridden':
             listed = set(config['name'] for config in desired_configs)
             for network in sorted(self.networks(), key=lambda n: n['Name']):
-                if spec.manages(network) and network['Name'] not in listed \
-                        and network['Name'] not in spec.predefined and not spec.protected(network):
+                if not spec.manages(network) or network['Name'] in listed or network['Name'] in spec.predefined:
+                    continue
+                reason = spec.protected(network)
+                if reason:
+                    # Reported, so that a network overridden leaves in place is not a mystery.
+                    kept = from_docker(spec, network)
+                    items.append(dict(name=network['Name'], action='unchanged', differences=[], before=kept,
+                                      after=kept, reason='not listed, but kept: %s' % reason))
+                else:
                     items.append(self._delete_item(network, problems))
         for item in items:
             self._check_container_addresses(item, problems)
@@ -1006,4 +1013,6 @@ def action_report(item):
             containers['restored'] = kept
     if containers:
         report['containers'] = containers
+    if item.get('reason'):
+        report['reason'] = item['reason']
     return report

@@ -200,6 +200,13 @@ actions:
       type: dict
       returned: when containers were involved
       sample: {restored: [proxy]}
+    reason:
+      description:
+        - Why O(state=overridden) kept a network that is not listed (for example the swarm's C(docker_gwbridge),
+          the ingress network, or a swarm-scoped network seen on a swarm worker); its action is V(unchanged).
+      type: str
+      returned: when a network was kept
+      sample: 'not listed, but kept: the swarm routing mesh (ingress) network'
 gathered:
   description: The host's bridge networks (except the predefined C(bridge)) in the O(config) format.
   returned: when O(state=gathered)

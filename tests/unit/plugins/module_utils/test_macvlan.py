@@ -215,8 +215,9 @@ def plan_overridden_on(swarm, spec=None):
 
 def test_overridden_on_a_swarm_worker_leaves_swarm_scoped_networks_alone():
     actions, found = plan_overridden_on(WORKER)
-    # The local network not listed is still removed; the swarm network is a manager's to remove.
-    assert actions == {'lan-config': 'unchanged', 'old-local': 'delete'}
+    # The local network not listed is still removed; the swarm network is a manager's to remove,
+    # so it is kept (reported unchanged, with the reason).
+    assert actions == {'lan-config': 'unchanged', 'lan': 'unchanged', 'old-local': 'delete'}
     assert found == []
 
 

@@ -184,6 +184,17 @@ def test_overridden_deletes_unlisted_but_never_predefined_and_frees_subnets():
     assert sorted((item['name'], item['action']) for item in items) == [('new', 'create'), ('old', 'delete')]
 
 
+def test_overridden_keeps_a_protected_network_and_says_why():
+    guarded = engine.DriverSpec('bridge', predefined=('bridge',),
+                                protected=lambda network: 'the gateway bridge' if network['Name'] == 'gw' else None)
+    client = FakeClient([docker_network('gw', ['172.18.0.0/16']), docker_network('old', ['10.1.0.0/24'])])
+    items, problems = engine.NetworkEngine(client, guarded, lambda: []).plan('overridden', [])
+    assert problems == []
+    assert [(item['name'], item['action']) for item in items] == [('gw', 'unchanged'), ('old', 'delete')]
+    assert engine.action_report(items[0]) == dict(name='gw', action='unchanged', differences=[],
+                                                  reason='not listed, but kept: the gateway bridge')
+
+
 def test_recreate_keeps_static_address_and_aliases():
     network = docker_network('lan', ['10.1.0.0/24'])
     client = FakeClient([network], [probe_container(network, '10.1.0.5', ['web'])])
