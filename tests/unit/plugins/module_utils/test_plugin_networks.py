@@ -9,21 +9,9 @@ __metaclass__ = type
 
 import os
 
-import yaml
-
 from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
 from ansible_collections.fleetnet.docker.plugins.module_utils import _plugin_networks as plugin_networks
 from ansible_collections.fleetnet.docker.plugins.module_utils._plugin_networks import PLUGIN_SPEC
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec
-from ansible_collections.fleetnet.docker.plugins.modules import plugin_networks as module
-
-
-def documented(options):
-    return dict((name, sorted(documented(value.get('suboptions') or {}).items())) for name, value in options.items())
-
-
-def declared(options):
-    return dict((name, sorted(declared(value.get('options') or {}).items())) for name, value in options.items())
 
 
 BUILTIN_READY = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay']
@@ -45,12 +33,6 @@ def managed(name, enabled=True, capability='networkdriver'):
 
 def desired(**item):
     return engine.normalise_desired(PLUGIN_SPEC, item)
-
-
-def test_config_documentation_matches_argspec():
-    documented_options = yaml.safe_load(module.DOCUMENTATION)['options']['config']['suboptions']
-    declared_options = network_module_argspec(module.PLUGIN_NETWORK_OPTIONS)['config']['options']
-    assert documented(documented_options) == declared(declared_options)
 
 
 def test_gathered_form_feeds_back_without_difference():

@@ -6,27 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import yaml
-
 from ansible_collections.fleetnet.docker.plugins.modules import bridge_networks
 from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec
-
-
-def _documented(options):
-    return dict((name, sorted(_documented(value.get('suboptions') or {}).items()))
-                for name, value in options.items())
-
-
-def _declared(options):
-    return dict((name, sorted(_declared(value.get('options') or {}).items()))
-                for name, value in options.items())
-
-
-def test_config_documentation_matches_argspec():
-    documented = yaml.safe_load(bridge_networks.DOCUMENTATION)['options']['config']['suboptions']
-    declared = network_module_argspec(bridge_networks.BRIDGE_OPTIONS)['config']['options']
-    assert _documented(documented) == _declared(declared)
 
 
 def test_every_bridge_option_maps_to_docker_key():
