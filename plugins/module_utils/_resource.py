@@ -94,18 +94,16 @@ def run_network_module(module, spec):
 
     if state == 'rendered':
         if problems:
-            module.fail_json(msg=_summary(host, problems), errors=[engine.format_problem(host, p) for p in problems])
+            _fail(module, host, problems)
         module.exit_json(changed=False, rendered=[engine.render_payload(spec, config) for config in desired])
 
     client = DockerClient(module)
     host_problem = spec.preflight(client)
     if host_problem:
         # The config's own problems are reported with it, so one run shows everything to fix.
-        lines = [engine.format_problem(client.host, problem) for problem in problems]
-        if not lines:
+        if not problems:
             module.fail_json(msg=host_problem)
-        module.fail_json(msg='%d problems, nothing was changed: %s' % (len(lines) + 1, '; '.join(lines + [host_problem])),
-                         errors=lines + [host_problem])
+        _fail(module, client.host, problems, also=[host_problem])
     network_engine = engine.NetworkEngine(client, spec, lambda: read_host_prefixes(module))
     if state == 'gathered':
         module.exit_json(changed=False, gathered=[engine.gathered_form(config) for config in network_engine.gathered()])
@@ -116,8 +114,7 @@ def run_network_module(module, spec):
     items, host_problems = network_engine.plan(state, valid, params['recreate'])
     problems.extend(host_problems)
     if problems:
-        module.fail_json(msg=_summary(client.host, problems),
-                         errors=[engine.format_problem(client.host, problem) for problem in problems])
+        _fail(module, client.host, problems)
 
     before = [engine.gathered_form(config) for config in network_engine.gathered()]
     changed = any(item['action'] != 'unchanged' for item in items)
@@ -133,8 +130,17 @@ def run_network_module(module, spec):
     module.exit_json(**result)
 
 
-def _summary(host, problems):
-    lines = [engine.format_problem(host, problem) for problem in problems]
+def _problem_lines(host, problems, also=()):
+    """One line per (network, field, reason) problem, then lines already written (``also``)."""
+    return [engine.format_problem(host, problem) for problem in problems] + list(also)
+
+
+def _fail(module, host, problems, also=()):
+    module.fail_json(msg=_summary(host, problems, also), errors=_problem_lines(host, problems, also))
+
+
+def _summary(host, problems, also=()):
+    lines = _problem_lines(host, problems, also)
     if len(lines) == 1:
         return lines[0] + '; nothing was changed'
     return '%d problems, nothing was changed: %s' % (len(lines), '; '.join(lines))
