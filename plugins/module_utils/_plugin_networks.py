@@ -56,17 +56,24 @@ def _provides(plugin):
     return ', '.join(CAPABILITY_WORDS.get(name, name) for name in sorted(_capabilities(plugin))) or 'nothing'
 
 
+def ready_name(wanted, ready_drivers):
+    """The name under which the daemon already offers ``wanted`` as a network driver, or None."""
+    for name in (wanted, plugin_name(wanted)):
+        if name in (ready_drivers or ()):
+            return name
+    return None
+
+
 def resolve_plugin(wanted, capability, ready_drivers, plugins, legacy_names):
     """(name to use, None) or (None, reason) for a network or IPAM driver ``wanted`` on this host.
 
     ``ready_drivers``: network drivers the daemon offers now (``Plugins.Network`` of GET /info), or
     None when not known (IPAM drivers); ``plugins``: GET /plugins; ``legacy_names``: see above.
     """
+    ready = ready_name(wanted, ready_drivers)
+    if ready:
+        return ready, None
     tagged = plugin_name(wanted)
-    if ready_drivers is not None:
-        for name in (wanted, tagged):
-            if name in ready_drivers:
-                return name, None
     managed = dict((plugin.get('Name'), plugin) for plugin in plugins or [])
     plugin = managed.get(tagged) or managed.get(wanted)
     if plugin is not None:
@@ -138,9 +145,10 @@ class HostPlugins:
 
     def resolve(self, wanted, capability):
         ready = self.ready_drivers() if capability == 'networkdriver' else None
-        if ready is not None and (wanted in ready or plugin_name(wanted) in ready):
-            # The common case answers from GET /info alone.
-            return (wanted if wanted in ready else plugin_name(wanted)), None
+        # The common case answers from GET /info alone, without listing plugins or plugin folders.
+        name = ready_name(wanted, ready)
+        if name:
+            return name, None
         return resolve_plugin(wanted, capability, ready, self.plugins(), self.legacy())
 
 
