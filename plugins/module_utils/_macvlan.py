@@ -23,8 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json, throwaway_namespace_problem
-from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import (
-    DriverOption, DriverSpec, TopLevelField)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverOption, DriverSpec, TopLevelField
 
 MACVLAN_MODES = ('bridge', 'vepa', 'private', 'passthru')
 IPVLAN_MODES = ('l2', 'l3', 'l3s')
@@ -258,7 +257,7 @@ def swarm_worker_guard():
     node = dict(worker=False)
 
     def preflight(client):
-        info = client.call('reading the daemon information', client.api.info)
+        info = client.info()
         swarm = info.get('Swarm') or {}
         node['worker'] = swarm.get('LocalNodeState') == 'active' and not swarm.get('ControlAvailable')
 

@@ -11,8 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import throwaway_namespace_problem
-from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import (
-    DriverOption, DriverSpec, TopLevelField)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverOption, DriverSpec, TopLevelField
 
 # Docker encrypts overlay traffic with IPsec ESP in transport mode using AES-GCM (RFC 4106).
 ESP_PROBE_KEY = '0x' + '00' * 20
@@ -20,7 +19,7 @@ ESP_PROBE_KEY = '0x' + '00' * 20
 
 def require_swarm_manager(client):
     """Why this node cannot manage overlay networks (they are swarm objects, made on a manager), or None."""
-    info = client.call('reading the daemon information', client.api.info)
+    info = client.info()
     swarm = info.get('Swarm') or {}
     node_state = swarm.get('LocalNodeState') or 'inactive'
     if node_state != 'active':

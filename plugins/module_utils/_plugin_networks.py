@@ -16,7 +16,7 @@ __metaclass__ = type
 import glob
 import os
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import DriverSpec, TopLevelField
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverSpec, TopLevelField
 from ansible_collections.fleetnet.docker.plugins.module_utils._plugins import interface_type, plugin_name
 
 # Drivers built into Docker, each with the module that manages its networks (None: predefined only).
@@ -130,12 +130,12 @@ class HostPlugins:
 
     def ready_drivers(self):
         if self._info is None:
-            self._info = self.client.call('reading the daemon information', self.client.api.info)
+            self._info = self.client.info()
         return list(((self._info.get('Plugins') or {}).get('Network')) or [])
 
     def plugins(self):
         if self._plugins is None:
-            self._plugins = self.client.call('listing plugins', self.client.api.plugins)
+            self._plugins = self.client.list_plugins()
         return self._plugins
 
     def legacy(self):

@@ -240,7 +240,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import (
     IPVLAN_FLAGS, IPVLAN_MODES, ipvlan_problem, ipvlan_spec, read_interfaces)
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
 IPVLAN_OPTIONS = dict(
     parent=dict(type='str'),

@@ -243,7 +243,7 @@ errors:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import MACVLAN_MODES, macvlan_spec, read_interfaces
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
 MACVLAN_OPTIONS = dict(
     parent=dict(type='str'),

@@ -210,7 +210,7 @@ errors:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import OVERLAY_SPEC, esp_problem
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import this_host
 
 OVERLAY_OPTIONS = dict(

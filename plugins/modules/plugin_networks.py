@@ -228,7 +228,7 @@ errors:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._plugin_networks import PLUGIN_SPEC
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
 PLUGIN_NETWORK_OPTIONS = dict(
     driver=dict(type='str'),

@@ -240,8 +240,8 @@ def test_sort_networks_by_name_then_id():
     assert _inspect.sort_networks(networks) == [{'name': 'a', 'id': '1'}, {'name': 'a', 'id': '2'}, {'name': 'b', 'id': '1'}]
 
 
-class RecordingApi:
-    """Stands in for docker.APIClient in the pure gather test; it counts round trips."""
+class RecordingClient:
+    """Stands in for DockerClient's typed methods in the pure gather test; it counts round trips."""
 
     def __init__(self, networks, summaries, containers):
         self._networks = networks
@@ -249,32 +249,24 @@ class RecordingApi:
         self._containers = containers
         self.calls = []
 
-    def networks(self):
+    def list_networks(self):
         self.calls.append('networks')
         return copy.deepcopy(self._networks)
 
-    def containers(self):
+    def list_containers(self, all=True):
+        assert all is False
         self.calls.append('containers')
         return copy.deepcopy(self._summaries)
 
-    def inspect_container(self, container_id):
+    def inspect_container(self, container_id, missing_ok=False):
         self.calls.append('inspect ' + container_id[:12])
-        if container_id not in self._containers:
-            raise NotFound('No such container: %s' % container_id)
-        return copy.deepcopy(self._containers[container_id])
-
-
-class RecordingClient:
-    def __init__(self, api):
-        self.api = api
-
-    def call(self, what, method, *args):
-        return method(*args)
+        assert missing_ok
+        return copy.deepcopy(self._containers.get(container_id))
 
 
 def test_gather_inspects_each_attached_container_once_and_no_network():
-    api = RecordingApi(NETWORK_LIST, CONTAINER_SUMMARIES, {CONTAINER_ID: CONTAINER_INSPECT})
-    networks = _inspect.gather_networks(RecordingClient(api))
+    api = RecordingClient(NETWORK_LIST, CONTAINER_SUMMARIES, {CONTAINER_ID: CONTAINER_INSPECT})
+    networks = _inspect.gather_networks(api)
     # tc is on two networks but inspected once; th vanished before its inspect and is left out.
     assert api.calls == ['networks', 'containers', 'inspect dd368833aaab', 'inspect cbf5de09a7d9']
     assert [n['name'] for n in networks] == ['bridge', 'host', 'none', 'tnet']
@@ -285,13 +277,13 @@ def test_gather_inspects_each_attached_container_once_and_no_network():
 
 
 def test_gather_with_nothing_selected_lists_no_containers():
-    api = RecordingApi(NETWORK_LIST, CONTAINER_SUMMARIES, {})
-    assert _inspect.gather_networks(RecordingClient(api), names=['missing']) == []
+    api = RecordingClient(NETWORK_LIST, CONTAINER_SUMMARIES, {})
+    assert _inspect.gather_networks(api, names=['missing']) == []
     assert api.calls == ['networks']
 
 
 def test_gather_only_inspects_containers_of_selected_networks():
-    api = RecordingApi(NETWORK_LIST, CONTAINER_SUMMARIES, {CONTAINER_ID: CONTAINER_INSPECT})
-    networks = _inspect.gather_networks(RecordingClient(api), drivers=['null'])
+    api = RecordingClient(NETWORK_LIST, CONTAINER_SUMMARIES, {CONTAINER_ID: CONTAINER_INSPECT})
+    networks = _inspect.gather_networks(api, drivers=['null'])
     assert api.calls == ['networks', 'containers']
     assert [n['name'] for n in networks] == ['none']

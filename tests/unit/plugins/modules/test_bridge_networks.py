@@ -7,7 +7,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.modules import bridge_networks
-from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form, normalise_desired
 
 
 def test_every_bridge_option_maps_to_docker_key():
@@ -21,10 +22,10 @@ def test_cli_network_round_trips_through_bridge_spec():
     network = dict(Name='lan', Id='f' * 64, Driver='bridge', EnableIPv6=False, Internal=False, Attachable=False,
                    IPAM=dict(Config=[dict(Subnet='172.18.0.0/16', Gateway='172.18.0.1')]),
                    Options={'com.docker.network.bridge.enable_icc': '0'}, Labels={})
-    existing = engine.from_docker(bridge_networks.BRIDGE_SPEC, network)
+    existing = from_docker(bridge_networks.BRIDGE_SPEC, network)
     assert existing['enable_icc'] is False and existing['host_binding_ipv4'] == '0.0.0.0'
-    fed_back = engine.normalise_desired(bridge_networks.BRIDGE_SPEC, engine.gathered_form(existing))
-    assert engine.differences(bridge_networks.BRIDGE_SPEC, fed_back, existing, 'replaced') == []
+    fed_back = normalise_desired(bridge_networks.BRIDGE_SPEC, gathered_form(existing))
+    assert differences(bridge_networks.BRIDGE_SPEC, fed_back, existing, 'replaced') == []
 
 
 def test_bridge_interface_names():

@@ -13,7 +13,7 @@ import yaml
 
 from ansible_collections.fleetnet.docker.plugins.modules import (
     bridge_networks, ipvlan_networks, macvlan_networks, overlay_networks, plugin_networks)
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec
 
 MODULES = [
     (bridge_networks, bridge_networks.BRIDGE_OPTIONS),

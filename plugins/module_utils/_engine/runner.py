@@ -13,7 +13,8 @@ options, builds its argspec with ``network_module_argspec`` and calls ``run_netw
     gathered    this driver's networks in config format, under the result key ``gathered``
     rendered    Engine API payloads under ``rendered``, without contacting a daemon
 
-Everything is validated before anything changes; all problems are reported together.
+Everything is validated before anything changes; all problems are reported together. Whatever
+stops a run is an EngineError, caught here once and reported with ``changed`` and the actions done.
 The shared options are documented in the doc fragment ``fleetnet.docker.network_resource``
 (state, recreate) and, because doc fragments cannot extend an option's suboptions, the common
 ``config`` suboptions below are repeated in each module's DOCUMENTATION.
@@ -23,9 +24,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec, this_host
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply import Applier
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import gathered_form, normalise_desired
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
 
@@ -67,80 +74,70 @@ def network_module_argspec(driver_options):
     )
 
 
-def _diff_entry(item):
-    return dict(before_header='network "%s"' % item['name'], after_header='network "%s"' % item['name'],
-                before=engine.gathered_form(item.get('before')) or '',
-                after=engine.gathered_form(item.get('after')) or '')
+def run_network_module(module, spec, connect=None):
+    """Run the module's state against the daemon and exit, or fail once with what stopped it.
+
+    ``connect(module)`` makes the DockerClient (a fake one in unit tests).
+    """
+    try:
+        result = run_state(module, spec, connect or (lambda module: DockerClient(module, raise_errors=True)))
+    except EngineError as exc:
+        module.fail_json(**exc.result())
+    module.exit_json(**result)
 
 
-def _predicted_after(before, items):
-    by_name = dict((config['name'], config) for config in before)
-    for item in items:
-        if item['action'] == 'delete':
-            by_name.pop(item['name'], None)
-        elif item['action'] in ('create', 'recreate'):
-            by_name[item['name']] = engine.gathered_form(item['after'])
-    return [by_name[name] for name in sorted(by_name)]
-
-
-def run_network_module(module, spec):
-    """Run the module's state against the daemon and exit (or fail) the module."""
+def run_state(module, spec, connect):
+    """The result of the module's state; raises EngineError."""
     params = module.params
     state = params['state']
-    desired = [engine.normalise_desired(spec, item) for item in params.get('config') or []]
+    desired = [normalise_desired(spec, item) for item in params.get('config') or []]
     # A name of the managed node is needed for messages before any connection exists.
     host = this_host()
-    problems = [] if state == 'gathered' else engine.static_problems(spec, desired, state)
+    problems = [] if state == 'gathered' else static_problems(spec, desired, state)
 
     if state == 'rendered':
         if problems:
-            _fail(module, host, problems)
-        module.exit_json(changed=False, rendered=[engine.render_payload(spec, config) for config in desired])
+            raise EngineError(problems=problems, host=host)
+        return dict(changed=False, rendered=[render_payload(spec, config) for config in desired])
 
-    client = DockerClient(module)
+    client = connect(module)
     host_problem = spec.preflight(client)
     if host_problem:
         # The config's own problems are reported with it, so one run shows everything to fix.
         if not problems:
-            module.fail_json(msg=host_problem)
-        _fail(module, client.host, problems, also=[host_problem])
-    network_engine = engine.NetworkEngine(client, spec, lambda: read_host_prefixes(module))
+            raise EngineError(host_problem)
+        raise EngineError(problems=problems, also=[host_problem], host=client.host)
+    current = CurrentState(client, spec)
     if state == 'gathered':
-        module.exit_json(changed=False, gathered=[engine.gathered_form(config) for config in network_engine.gathered()])
+        return dict(changed=False, gathered=[gathered_form(config) for config in current.gathered()])
 
     # Items with problems of their own are not planned: their comparison would mean nothing.
     flawed = set(problem[0] for problem in problems)
     valid = [config for config in desired if config['name'] not in flawed]
-    items, host_problems = network_engine.plan(state, valid, params['recreate'])
+    items, host_problems = plan(current, state, valid, params['recreate'], lambda: read_host_prefixes(module))
     problems.extend(host_problems)
     if problems:
-        _fail(module, client.host, problems)
+        raise EngineError(problems=problems, host=client.host)
 
-    before = [engine.gathered_form(config) for config in network_engine.gathered()]
-    changed = any(item['action'] != 'unchanged' for item in items)
+    before = [gathered_form(config) for config in current.gathered()]
+    changed = any(item.changes for item in items)
     if changed and not module.check_mode:
-        network_engine.apply(items)
-        after = [engine.gathered_form(config) for config in network_engine.gathered_after()]
+        Applier(client, spec).apply(items)
+        after = [gathered_form(config) for config in current.gathered(refresh=True)]
     else:
-        after = _predicted_after(before, items) if changed else before
-    result = dict(changed=changed, before=before, after=after,
-                  actions=[engine.action_report(item) for item in items])
+        after = predicted_after(before, items) if changed else before
+    result = dict(changed=changed, before=before, after=after, actions=[item.report() for item in items])
     if module._diff:
-        result['diff'] = [_diff_entry(item) for item in items if item['action'] != 'unchanged']
-    module.exit_json(**result)
+        result['diff'] = [item.diff() for item in items if item.changes]
+    return result
 
 
-def _problem_lines(host, problems, also=()):
-    """One line per (network, field, reason) problem, then lines already written (``also``)."""
-    return [engine.format_problem(host, problem) for problem in problems] + list(also)
-
-
-def _fail(module, host, problems, also=()):
-    module.fail_json(msg=_summary(host, problems, also), errors=_problem_lines(host, problems, also))
-
-
-def _summary(host, problems, also=()):
-    lines = _problem_lines(host, problems, also)
-    if len(lines) == 1:
-        return lines[0] + '; nothing was changed'
-    return '%d problems, nothing was changed: %s' % (len(lines), '; '.join(lines))
+def predicted_after(before, items):
+    """What check mode expects the networks to be once the plan is applied."""
+    by_name = dict((config['name'], config) for config in before)
+    for item in items:
+        if item.action == 'delete':
+            by_name.pop(item.name, None)
+        elif item.action in ('create', 'recreate'):
+            by_name[item.name] = gathered_form(item.after)
+    return [by_name[name] for name in sorted(by_name)]

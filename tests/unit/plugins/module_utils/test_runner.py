@@ -6,31 +6,32 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _resource
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import PlanItem
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 
 def test_argspec_has_states_recreate_and_driver_options():
-    spec = _resource.network_module_argspec(dict(mtu=dict(type='int')))
-    assert spec['state']['choices'] == list(_resource.STATES)
+    spec = runner.network_module_argspec(dict(mtu=dict(type='int')))
+    assert spec['state']['choices'] == list(runner.STATES)
     assert spec['state']['default'] == 'merged'
     assert spec['recreate']['choices'] == ['auto', 'never']
     options = spec['config']['options']
     assert 'mtu' in options and 'containers' in options and 'subnets' in options
     assert 'docker_host' in spec
     # The shared option table itself is never modified by one module's options.
-    assert 'mtu' not in _resource.COMMON_NETWORK_OPTIONS
+    assert 'mtu' not in runner.COMMON_NETWORK_OPTIONS
 
 
 def test_summary_lists_every_problem():
-    one = _resource._summary('h1', [('lan', 'name', 'is listed 2 times in config')])
+    one = str(EngineError(problems=[('lan', 'name', 'is listed 2 times in config')], host='h1'))
     assert one == 'network "lan" on h1: name is listed 2 times in config; nothing was changed'
-    two = _resource._summary('h2', [('a', 'gateway', 'x'), ('b', 'subnet', 'y')])
+    two = str(EngineError(problems=[('a', 'gateway', 'x'), ('b', 'subnet', 'y')], host='h2'))
     assert two.startswith('2 problems, nothing was changed: ')
     assert 'network "a" on h2: gateway x' in two and 'network "b" on h2: subnet y' in two
 
 
 def test_predicted_after_applies_plan():
     before = [dict(name='a'), dict(name='b')]
-    items = [dict(name='a', action='delete'), dict(name='c', action='create', after=dict(name='c', mtu=None)),
-             dict(name='b', action='unchanged')]
-    assert _resource._predicted_after(before, items) == [dict(name='b'), dict(name='c')]
+    items = [PlanItem('a', 'delete'), PlanItem('c', 'create', after=dict(name='c', mtu=None)), PlanItem('b', 'unchanged')]
+    assert runner.predicted_after(before, items) == [dict(name='b'), dict(name='c')]
