@@ -56,12 +56,14 @@ class FakeDocker:
     """Stands in for DockerClient (the typed methods only), with a daemon kept in memory."""
 
     def __init__(self, networks=(), containers=(), services=(), swarm=None, plugins=(), info=None,
-                 api_version='1.41', host='h1'):
+                 api_version='1.41', host='h1', vanishing=()):
         self.host = host
         self.docker_host = 'unix:///var/run/docker.sock'
         self.api_version = api_version
         self.networks = [copy.deepcopy(network) for network in networks]
         self.containers = [copy.deepcopy(item) for item in containers]
+        # Container summaries that are listed but gone by the time they are inspected.
+        self.vanishing = [copy.deepcopy(item) for item in vanishing]
         self.services = list(services)
         self.plugins = list(plugins)
         self._info = dict(info or {}, Swarm=swarm or dict(LocalNodeState='inactive'))
@@ -158,15 +160,19 @@ class FakeDocker:
             del networks[name]
 
     def list_containers(self, all=True, network=None):  # pylint: disable=redefined-builtin
+        """GET /containers/json: summaries with the network settings (no aliases, as Docker gives none there)."""
         self._record('list_containers', network)
         found = []
         for item in self.containers:
-            if not all and not item['State']['Running']:
+            running = (item.get('State') or {}).get('Running', True)
+            if not all and not running:
                 continue
-            attached = item['NetworkSettings']['Networks'].values()
-            if network is None or any(settings['NetworkID'] == network for settings in attached):
-                found.append(dict(Id=item['Id'], Names=[item['Name']]))
-        return found
+            attached = item['NetworkSettings']['Networks']
+            if network is None or any(settings['NetworkID'] == network for settings in attached.values()):
+                networks = dict((name, dict(settings, Aliases=None)) for name, settings in attached.items())
+                found.append(dict(Id=item['Id'], Names=[item['Name']], State='running' if running else 'exited',
+                                  NetworkSettings=dict(Networks=copy.deepcopy(networks))))
+        return found + copy.deepcopy(self.vanishing)
 
     def inspect_container(self, ident, missing_ok=False):
         self._record('inspect_container', ident[:12])

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The resource-module state machine every ``*_networks`` module runs (config + state).
 
-Private to this collection. A driver module declares its DriverSpec and its own per-network
-options, builds its argspec with ``network_module_argspec`` and calls ``run_network_module``:
+Private to this collection. A driver module names its Driver class (plugins/module_utils/_drivers/),
+builds its argspec with ``network_module_argspec(DRIVER)`` and calls ``run_network_module``:
 
     merged      create what is missing, compare only what is given
     replaced    each listed network exactly as given
@@ -63,10 +63,10 @@ COMMON_NETWORK_OPTIONS = dict(
 )
 
 
-def network_module_argspec(driver_options):
-    """Complete argspec: config (common + driver options), state, recreate and the connection options."""
+def network_module_argspec(driver):
+    """Complete argspec: config (common + the options ``driver`` declares), state, recreate, connection options."""
     network_options = dict(COMMON_NETWORK_OPTIONS)
-    network_options.update(driver_options)
+    network_options.update(driver.argspec())
     return connection_argspec(
         config=dict(type='list', elements='dict', options=network_options),
         state=dict(type='str', default='merged', choices=list(STATES)),

@@ -17,12 +17,19 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine import run
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply import Applier
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverOption, DriverSpec
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 
-SPEC = DriverSpec(driver='bridge', options=dict(mtu=DriverOption('com.docker.network.driver.mtu', 'int')))
+
+
+class SmallBridge(Driver):
+    driver = 'bridge'
+    options = dict(mtu=DriverOption('com.docker.network.driver.mtu', 'int'))
+
+
+SPEC = SmallBridge()
 
 
 def desired(**item):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The macvlan and ipvlan driver specs, and the engine features they rely on: non-boolean top-level
+"""The macvlan and ipvlan drivers, and the engine features they rely on: non-boolean top-level
 fields (ConfigOnly, ConfigFrom, Scope), config-only networks (driver null) claimed by a driver,
 per-item rules, and the batch rules that mirror what Docker 20.10 refuses."""
 
@@ -15,16 +15,34 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
-from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import (
-    interfaces_from_json, ipvlan_spec, macvlan_spec, parent_problem)
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.ipvlan import IpvlanDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.macvlan import MacvlanDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.parent import interfaces_from_json, parent_problem
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 WORKER = dict(LocalNodeState='active', ControlAvailable=False, NodeID='w1')
 MANAGER = dict(LocalNodeState='active', ControlAvailable=True, NodeID='m1')
 
 HOST_INTERFACES = ['docker0', 'eth0', 'lo']
-MACVLAN = macvlan_spec(lambda: HOST_INTERFACES)
-IPVLAN = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
+
+
+class MacvlanOnTestHost(MacvlanDriver):
+    def read_interfaces(self):
+        return HOST_INTERFACES
+
+
+class IpvlanOnTestHost(IpvlanDriver):
+    kernel_reason = None
+
+    def read_interfaces(self):
+        return HOST_INTERFACES
+
+    def kernel_problem(self):
+        return self.kernel_reason
+
+
+MACVLAN = MacvlanOnTestHost()
+IPVLAN = IpvlanOnTestHost()
 
 
 def network(name, driver='macvlan', options=None, subnet='10.94.1.0/24', config_only=False, config_from='',
@@ -164,7 +182,8 @@ def test_ipvlan_options_and_the_kernel_problem():
     assert payload['Options'] == {'parent': 'eth0', 'ipvlan_mode': 'l2', 'ipvlan_flag': 'private'}
     assert ('cfg', 'mode', 'is required on an ipvlan config-only network') in \
         problems(IPVLAN, [dict(name='cfg', config_only=True, parent='eth0')])
-    no_kernel = ipvlan_spec(lambda: HOST_INTERFACES, lambda: 'Error: Unknown device type.')
+    no_kernel = IpvlanOnTestHost()
+    no_kernel.kernel_reason = 'Error: Unknown device type.'
     found = no_kernel.batch_problems([desired(IPVLAN, name='iv', parent='eth0')], [])
     assert found == [('iv', 'driver', 'ipvlan is not available: the kernel of this host has no ipvlan links '
                                       '(Error: Unknown device type.)')]
@@ -172,7 +191,7 @@ def test_ipvlan_options_and_the_kernel_problem():
 
 def plan_overridden_on(swarm, spec=None):
     """Plan ``overridden`` listing only the node's config-only network, on a node that also shows the swarm network."""
-    spec = spec or macvlan_spec(lambda: HOST_INTERFACES)
+    spec = spec or MacvlanOnTestHost()
     client = FakeDocker(swarm=swarm, networks=[network('lan-config', config_only=True),
                                      network('lan', scope='swarm', config_from='lan-config', subnet=None, options={}),
                                      network('old-local')])
@@ -195,7 +214,7 @@ def test_overridden_on_a_manager_or_outside_a_swarm_removes_an_unlisted_swarm_ne
 
 
 def test_the_worker_rule_holds_for_ipvlan_too_and_names_its_reason():
-    spec = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
+    spec = IpvlanOnTestHost()
     spec.preflight(FakeDocker(swarm=WORKER))
     assert 'only a manager can remove it' in spec.protected(network('lan', driver='ipvlan', scope='swarm'))
     assert spec.protected(network('local', driver='ipvlan')) is None

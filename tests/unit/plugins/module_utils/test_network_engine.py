@@ -11,23 +11,23 @@ from ansible_collections.fleetnet.docker.tests.unit import fake_docker
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import attachment_changes, desired_container, endpoint_from_container, reconnect_addresses
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences, target_config
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import docker_option_text, from_docker, gathered_form, normalise_desired
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverOption, DriverSpec
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import HostPrefix, prefixes_from_json
 
-SPEC = DriverSpec(
-    driver='bridge',
-    options=dict(
-        bridge_name=DriverOption('com.docker.network.bridge.name', 'str'),
-        mtu=DriverOption('com.docker.network.driver.mtu', 'int'),
-        enable_icc=DriverOption('com.docker.network.bridge.enable_icc', 'bool', default=True),
-    ),
-    owned_interfaces=lambda network: ['br-%s' % network['Id'][:12]],
-    check_host_overlap=True,
-)
+class GuardedBridge(Driver):
+    driver = 'bridge'
+    predefined = ('bridge',)
+
+    def protected(self, network):
+        return 'the gateway bridge' if network['Name'] == 'gw' else None
+
+
+SPEC = BridgeDriver()
 
 
 def docker_network(name, subnets=(), **fields):
@@ -157,8 +157,7 @@ def test_overridden_deletes_unlisted_but_never_predefined_and_frees_subnets():
 
 
 def test_overridden_keeps_a_protected_network_and_says_why():
-    guarded = DriverSpec('bridge', predefined=('bridge',),
-                                protected=lambda network: 'the gateway bridge' if network['Name'] == 'gw' else None)
+    guarded = GuardedBridge()
     client = fake_docker.FakeDocker([docker_network('gw', ['172.18.0.0/16']), docker_network('old', ['10.1.0.0/24'])])
     items, problems = planned(client, 'overridden', [], spec=guarded)
     assert problems == []

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The overlay driver spec and the engine features it relies on: flags, id lists, values Docker
+"""The overlay driver and the engine features it relies on: flags, id lists, values Docker
 allocates, driver top-level fields, protected networks, batch rules and services on a network."""
 
 from __future__ import absolute_import, division, print_function
@@ -13,9 +13,11 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current im
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form, normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import restore_problems
-from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import (
-    OVERLAY_SPEC, ingress_network, ingress_problems)
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import OverlayDriver
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
+
+
+OVERLAY_SPEC = OverlayDriver()
 
 
 def overlay_network(name, subnet='10.93.1.0/24', options=None, ingress=False, labels=None, ident=None):
@@ -71,17 +73,17 @@ def test_ingress_is_a_top_level_field_sent_to_docker():
 
 
 def test_the_ingress_network_is_protected_from_overridden():
-    assert ingress_network(overlay_network('ingress', ingress=True))
-    assert ingress_network(overlay_network('app')) is None
+    assert OVERLAY_SPEC.protected(overlay_network('ingress', ingress=True))
+    assert OVERLAY_SPEC.protected(overlay_network('app')) is None
 
 
 def test_only_one_ingress_network():
     existing = [overlay_network('ingress', '10.0.0.0/24', ingress=True)]
-    problems = ingress_problems([desired(name='mesh', ingress=True), desired(name='mesh2', ingress=True)], existing)
+    problems = OVERLAY_SPEC.batch_problems([desired(name='mesh', ingress=True), desired(name='mesh2', ingress=True)], existing)
     assert ('mesh2', 'ingress', 'only one ingress network can exist in a swarm, and "mesh" is already listed '
                                 'as ingress') in problems
     assert any(problem[0] == 'mesh' and '"ingress"' in problem[2] for problem in problems)
-    assert ingress_problems([desired(name='ingress', ingress=True)], existing) == []
+    assert OVERLAY_SPEC.batch_problems([desired(name='ingress', ingress=True)], existing) == []
 
 
 def test_services_are_named_once_however_many_task_containers():
@@ -112,3 +114,11 @@ def test_services_of_a_swarm_network_by_attachment_and_by_published_ports():
 def test_services_on_a_node_that_cannot_list_them_are_none():
     current = CurrentState(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=False)), OVERLAY_SPEC)
     assert current.services_of(overlay_network('app')) == []
+
+
+def test_overlay_networks_need_a_swarm_manager():
+    outside = OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='inactive')))
+    assert outside.startswith('overlay networks on h1: this node is not in a swarm (swarm state "inactive")')
+    worker = OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=False, NodeID='w1')))
+    assert 'this node is a swarm worker (node w1)' in worker
+    assert OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=True))) is None

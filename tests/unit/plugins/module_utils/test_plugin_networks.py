@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The plugin-driver spec: driver and IPAM fields per network, finding the driver on the host."""
+"""The plugin driver: driver and IPAM fields per network, finding the driver on the host."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,8 +13,10 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare im
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import complete_config, from_docker, gathered_form, normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
-from ansible_collections.fleetnet.docker.plugins.module_utils import _plugin_networks as plugin_networks
-from ansible_collections.fleetnet.docker.plugins.module_utils._plugin_networks import PLUGIN_SPEC
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers import plugin as plugin_networks
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
+
+PLUGIN_SPEC = PluginDriver()
 
 
 BUILTIN_READY = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay']
