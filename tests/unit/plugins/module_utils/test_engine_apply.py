@@ -198,3 +198,36 @@ def test_runner_fails_once_with_changed_and_the_actions_done():
     assert outcome.failed and outcome.result['changed'] is True
     assert outcome.result['actions'] == [dict(name='old', action='deleted', differences=[])]
     assert outcome.result['not_done'] == ['new']
+
+
+def test_update_reconnects_a_container_whose_aliases_change_and_connects_a_new_one():
+    daemon, lan = lan_with_two_containers()
+    daemon.containers.append(container('new'))
+    done = planned_and_applied(daemon, 'merged', [desired(name='lan', containers=[
+        dict(name='static', aliases=['api']), dict(name='new', ipv4_address='10.1.0.20')])])
+    assert daemon.network('lan')['Id'] == lan['Id']
+    assert set(['web', 'api']) <= set(endpoint_on(daemon, 'static', 'lan')['Aliases'])
+    assert endpoint_on(daemon, 'static', 'lan')['IPAMConfig'] == dict(IPv4Address='10.1.0.5')
+    assert endpoint_on(daemon, 'new', 'lan')['IPAMConfig'] == dict(IPv4Address='10.1.0.20')
+    assert endpoint_on(daemon, 'dynamic', 'lan') is not None
+    assert done == [dict(name='lan', action='updated', differences=['containers'],
+                         containers=dict(connected=['new'], reconnected=['static']))]
+
+
+def test_a_swarm_network_is_waited_for_until_this_node_no_longer_shows_it():
+    daemon = FakeDocker(networks=[docker_network('app', scope='swarm')])
+    planned_and_applied(daemon, 'deleted', [desired(name='app')])
+    assert daemon.call_names()[-1] == 'inspect_network' and daemon.networks == []
+
+
+def test_a_swarm_network_that_stays_is_reported_after_the_timeout():
+    daemon = FakeDocker(networks=[docker_network('app', scope='swarm')])
+    network = daemon.network('app')
+    # The manager removed it, but this node keeps showing it.
+    daemon.remove_network = lambda ident, name: None
+    clock = iter(range(0, 100, 10))
+    items, problems = plan(CurrentState(daemon, SPEC), 'deleted', [desired(name='app')])
+    with pytest.raises(EngineError) as failure:
+        Applier(daemon, SPEC, sleep=lambda seconds: None, clock=lambda: next(clock)).apply(items)
+    assert str(failure.value) == 'network "app" on h1: still present 30 seconds after it was removed'
+    assert daemon.network('app') == network

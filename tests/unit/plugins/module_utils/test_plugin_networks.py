@@ -15,6 +15,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers import plugin as plugin_networks
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 PLUGIN_SPEC = PluginDriver()
 
@@ -145,3 +146,21 @@ def test_legacy_names_come_from_sockets_and_spec_files(tmp_path):
     patterns = [os.path.join(str(tmp_path), 'run', '*.sock'), os.path.join(str(tmp_path), 'run', '*', '*.sock'),
                 os.path.join(str(tmp_path), 'etc', '*.spec')]
     assert plugin_networks.legacy_plugin_names(patterns) == ['calico', 'infoblox', 'weave']
+
+
+def test_resolve_desired_writes_the_tag_and_reads_the_host_once():
+    daemon = FakeDocker(info=dict(Plugins=dict(Network=BUILTIN_READY)),
+                        plugins=[managed('it-net:latest'), managed('my-ipam:latest', capability='ipamdriver')])
+    configs = [desired(name='a', driver='it-net', ipam_driver='my-ipam'), desired(name='b', driver='it-net')]
+    problems = PLUGIN_SPEC.resolve_desired(daemon, configs)
+    assert problems == []
+    assert [(config['driver'], config['ipam_driver']) for config in configs] == \
+        [('it-net:latest', 'my-ipam:latest'), ('it-net:latest', None)]
+    assert daemon.call_names() == ['info', 'list_plugins']
+
+
+def test_resolve_desired_names_each_network_whose_driver_is_missing():
+    daemon = FakeDocker(info=dict(Plugins=dict(Network=BUILTIN_READY)), plugins=[managed('it-net:latest', enabled=False)])
+    problems = PLUGIN_SPEC.resolve_desired(daemon, [desired(name='a', driver='it-net'), desired(name='b', driver='nosuch')])
+    assert [(name, field) for name, field, reason in problems] == [('a', 'driver'), ('b', 'driver')]
+    assert 'installed but disabled' in problems[0][2]
