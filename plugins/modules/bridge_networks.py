@@ -253,6 +253,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner imp
 
 DRIVER = BridgeDriver
 
+
 def main():
     module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     run_network_module(module, DRIVER(module))

@@ -247,6 +247,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner imp
 
 DRIVER = MacvlanDriver
 
+
 def main():
     module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     run_network_module(module, DRIVER(module))

@@ -228,6 +228,7 @@ def warn_when_encryption_cannot_work(module):
                     'ESP with AES-GCM (%s); the network is created, but containers on different nodes will not '
                     'reach each other over it' % (plural, names, this_host(), problem))
 
+
 def main():
     module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     warn_when_encryption_cannot_work(module)

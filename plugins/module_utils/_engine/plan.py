@@ -179,4 +179,3 @@ def _delete_item(current, network, problems):
     problems.extend(validate.delete_problems(network['Name'], endpoints))
     return PlanItem(network['Name'], 'delete', before=from_docker(current.spec, network), network=network,
                     endpoints=endpoints)
-

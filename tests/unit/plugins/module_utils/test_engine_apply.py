@@ -23,7 +23,6 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._problems import E
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 
 
-
 class SmallBridge(Driver):
     driver = 'bridge'
     options = dict(mtu=DriverOption('com.docker.network.driver.mtu', 'int'))

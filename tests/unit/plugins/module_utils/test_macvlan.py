@@ -81,7 +81,7 @@ def test_mode_defaults_to_bridge_and_is_sent_only_when_it_differs():
     existing = from_docker(MACVLAN, network('lan'))
     assert existing['mode'] == 'bridge'
     assert differences(MACVLAN, desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')]),
-                              existing, 'replaced') == []
+                       existing, 'replaced') == []
     assert render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='bridge'))['Options'] == {'parent': 'eth0'}
     payload = render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='private'))
     assert payload['Options'] == {'parent': 'eth0', 'macvlan_mode': 'private'}
@@ -120,7 +120,7 @@ def test_network_from_a_config_shows_inherited_settings_that_are_not_compared_or
     assert 'parent' not in gathered and 'subnets' not in gathered
     assert differences(MACVLAN, desired(**gathered), existing, 'replaced') == []
     assert differences(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True),
-                              existing, 'replaced') == []
+                       existing, 'replaced') == []
 
 
 def test_gathered_config_only_network_fed_back_with_replaced_is_no_change():
@@ -170,8 +170,8 @@ def test_missing_parent_and_missing_config_network_are_named():
 def test_config_only_networks_reserve_no_addresses_in_the_overlap_check():
     client = FakeDocker(networks=[network('cfg', config_only=True, subnet='10.94.1.0/24')])
     items, found = plan(CurrentState(client, MACVLAN), 'merged', [desired(name='cfg2', config_only=True, parent='eth0',
-                                                   subnets=[dict(subnet='10.94.1.0/24')]),
-                                           desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
+                                                                          subnets=[dict(subnet='10.94.1.0/24')]),
+                                                                  desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
     assert [item.action for item in items] == ['create', 'create']
     assert found == []
 
@@ -193,10 +193,11 @@ def plan_overridden_on(swarm, spec=None):
     """Plan ``overridden`` listing only the node's config-only network, on a node that also shows the swarm network."""
     spec = spec or MacvlanOnTestHost()
     client = FakeDocker(swarm=swarm, networks=[network('lan-config', config_only=True),
-                                     network('lan', scope='swarm', config_from='lan-config', subnet=None, options={}),
-                                     network('old-local')])
+                                               network('lan', scope='swarm', config_from='lan-config', subnet=None, options={}),
+                                               network('old-local')])
     spec.preflight(client)
-    items, found = plan(CurrentState(client, spec), 'overridden', [desired(name='lan-config', config_only=True, parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
+    listed = desired(name='lan-config', config_only=True, parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])
+    items, found = plan(CurrentState(client, spec), 'overridden', [listed])
     return dict((item.name, item.action) for item in items), found
 
 

@@ -8,7 +8,8 @@ __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import format_problem
 from ansible_collections.fleetnet.docker.tests.unit import fake_docker
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import attachment_changes, desired_container, endpoint_from_container, reconnect_addresses
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
+    attachment_changes, desired_container, endpoint_from_container, reconnect_addresses)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences, target_config
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import docker_option_text, from_docker, gathered_form, normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
@@ -18,6 +19,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate i
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import HostPrefix, prefixes_from_json
+
 
 class GuardedBridge(Driver):
     driver = 'bridge'
@@ -104,7 +106,7 @@ def test_merged_target_keeps_what_was_not_given():
 def test_render_payload_sends_options_as_docker_stores_them():
     subnets = [dict(subnet='10.1.0.0/24', ip_range='10.1.0.128/25', aux_addresses={'r': '10.1.0.2'})]
     payload = render_payload(SPEC, desired(name='lan', subnets=subnets, enable_icc=False, mtu=1400,
-                                                  driver_opts={'x': True}))
+                                           driver_opts={'x': True}))
     assert payload['Options'] == {'com.docker.network.bridge.enable_icc': 'false',
                                   'com.docker.network.driver.mtu': '1400', 'x': 'true'}
     assert payload['IPAM']['Config'] == [dict(Subnet='10.1.0.0/24', IPRange='10.1.0.128/25',
@@ -163,7 +165,7 @@ def test_overridden_keeps_a_protected_network_and_says_why():
     assert problems == []
     assert [(item.name, item.action) for item in items] == [('gw', 'unchanged'), ('old', 'delete')]
     assert items[0].report() == dict(name='gw', action='unchanged', differences=[],
-                                                  reason='not listed, but kept: the gateway bridge')
+                                     reason='not listed, but kept: the gateway bridge')
 
 
 def test_recreate_keeps_static_address_and_aliases():

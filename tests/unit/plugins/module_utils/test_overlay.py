@@ -55,7 +55,7 @@ def test_vxlan_ids_docker_picked_are_no_difference_even_when_replaced():
     wanted = desired(name='app', attachable=True, subnets=[dict(subnet='10.93.1.0/24')])
     assert differences(OVERLAY_SPEC, wanted, existing, 'replaced') == []
     assert differences(OVERLAY_SPEC, desired(name='app', attachable=True, vxlan_ids=[5001]),
-                              existing, 'merged') == ['vxlan_ids']
+                       existing, 'merged') == ['vxlan_ids']
 
 
 def test_gathered_overlay_fed_back_with_replaced_is_no_change():

@@ -54,15 +54,15 @@ def test_ipam_options_null_in_the_api_is_no_options():
     existing = from_docker(PLUGIN_SPEC, plugin_network(ipam_options=None))
     assert existing['ipam_options'] == {}
     assert differences(PLUGIN_SPEC, desired(name='backend', driver='it-net:latest', attachable=True), existing,
-                              'replaced') == []
+                       'replaced') == []
     assert differences(PLUGIN_SPEC, desired(name='backend', ipam_options={'pool': 'b'}), existing,
-                              'merged') == ['ipam_options']
+                       'merged') == ['ipam_options']
 
 
 def test_scope_not_given_is_the_plugins_choice_also_when_replaced():
     existing = from_docker(PLUGIN_SPEC, plugin_network(scope='global'))
     assert differences(PLUGIN_SPEC, desired(name='backend', driver='it-net:latest', attachable=True), existing,
-                              'replaced') == []
+                       'replaced') == []
     assert differences(PLUGIN_SPEC, desired(name='backend', scope='local'), existing, 'merged') == ['scope']
 
 
