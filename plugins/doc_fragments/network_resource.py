@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Mirrors state/recreate in network_module_argspec() of plugins/module_utils/_resource.py.
+    # Mirrors state/recreate in network_module_argspec() of plugins/module_utils/_engine/runner.py.
     # Doc fragments merge options shallowly, so the common `config` suboptions (name, subnets,
     # enable_ipv6, internal, attachable, labels, driver_opts, containers) are written out in each
     # *_networks module next to its driver's own options.

@@ -17,6 +17,8 @@ import socket
 import sys
 import traceback
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+
 try:
     import docker
     # NotFound is not used here: modules import it from this one place.
@@ -82,45 +84,96 @@ def _cert_path_file(name):
     return None
 
 
-class DockerClient:
-    """A connected Docker SDK low-level client plus the checks every module needs.
+class DockerUnreachable(EngineError):
+    """The daemon cannot be reached: the socket is missing, the connection is refused or reset, or it timed out."""
 
-    ``self.api`` is docker.APIClient; modules and module_utils call the Engine API
-    through it. Construction fails the module with a clear message when the SDK is
-    missing or too old, or the daemon cannot be reached.
+
+class DockerAPIError(EngineError):
+    """The daemon answered, and refused: ``explanation`` is Docker's own message, ``status_code`` its HTTP status."""
+
+    def __init__(self, message, explanation=None, status_code=None):
+        super(DockerAPIError, self).__init__(message)
+        self.explanation = explanation
+        self.status_code = status_code
+
+
+def _unreachable_errors():
+    """Exceptions that mean "cannot reach the daemon", as opposed to an answer or a bug of ours."""
+    errors = [ConnectionError, TimeoutError, FileNotFoundError, socket.timeout]
+    try:
+        import requests.exceptions
+        errors += [requests.exceptions.ConnectionError, requests.exceptions.Timeout]
+    except ImportError:
+        pass
+    try:
+        import urllib3.exceptions
+        errors += [urllib3.exceptions.ProtocolError, urllib3.exceptions.TimeoutError,
+                   urllib3.exceptions.NewConnectionError]
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+UNREACHABLE_ERRORS = _unreachable_errors()
+
+
+class DockerClient:
+    """A connected Docker SDK low-level client behind typed Engine API methods.
+
+    The typed methods below are the only way the network engine and the ``*_networks`` modules talk
+    to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``EngineError``);
+    anything else (a ``TypeError`` from a wrong SDK argument) is a bug and surfaces as itself.
+
+    ``raise_errors=False`` is the legacy behaviour for modules that still hand SDK methods to
+    ``call`` (swarm, network_plugins): the client then fails the module itself. New code passes True.
     """
 
-    def __init__(self, module):
+    def __init__(self, module, raise_errors=False):
         self.module = module
+        self.raise_errors = raise_errors
         self.host = this_host()
-        params = module.params
+        try:
+            self._connect(module.params)
+        except EngineError as exc:
+            self._fail(exc)
+
+    def _connect(self, params):
         if not HAS_DOCKER_SDK:
-            module.fail_json(
-                msg='the Docker SDK for Python (package "docker", version %s or newer) is not '
-                    'installed for the interpreter %s on %s: run "%s -m pip install \'docker>=7\'" '
-                    'on that host' % (MINIMUM_SDK_VERSION, sys.executable, self.host, sys.executable),
-                exception=DOCKER_SDK_IMPORT_ERROR)
+            error = EngineError(
+                'the Docker SDK for Python (package "docker", version %s or newer) is not '
+                'installed for the interpreter %s on %s: run "%s -m pip install \'docker>=7\'" '
+                'on that host' % (MINIMUM_SDK_VERSION, sys.executable, self.host, sys.executable))
+            error.exception = DOCKER_SDK_IMPORT_ERROR
+            raise error
         if _version_tuple(docker.__version__) < _version_tuple(MINIMUM_SDK_VERSION):
-            module.fail_json(
-                msg='the Docker SDK for Python on %s is version %s at %s; fleetnet.docker needs %s '
-                    'or newer ("%s -m pip install \'docker>=7\'")'
-                    % (self.host, docker.__version__, sys.executable, MINIMUM_SDK_VERSION, sys.executable))
+            raise EngineError(
+                'the Docker SDK for Python on %s is version %s at %s; fleetnet.docker needs %s '
+                'or newer ("%s -m pip install \'docker>=7\'")'
+                % (self.host, docker.__version__, sys.executable, MINIMUM_SDK_VERSION, sys.executable))
         self.docker_host = params.get('docker_host') or DEFAULT_DOCKER_HOST
+        tls = self._tls_config(params)
         try:
             self.api = docker.APIClient(
                 base_url=self.docker_host,
                 version=params.get('api_version') or 'auto',
                 timeout=params.get('timeout') or DEFAULT_TIMEOUT,
-                tls=self._tls_config(),
+                tls=tls,
             )
-        except DockerException as exc:
-            self.fail_unreachable(exc)
-        except Exception as exc:  # requests raises its own errors before the SDK wraps them
-            self.fail_unreachable(exc)
+        except Exception as exc:  # pylint: disable=broad-except
+            # With api_version "auto" the SDK asks the daemon for its version here and wraps whatever
+            # went wrong (a missing socket, a refused connection, a bad URL) in its own exception.
+            raise self.unreachable(exc)
         self.api_version = self.api.api_version
 
-    def _tls_config(self):
-        params = self.module.params
+    def _fail(self, exc):
+        if self.raise_errors:
+            raise exc
+        result = exc.result()
+        if getattr(exc, 'exception', None):
+            result['exception'] = exc.exception
+        self.module.fail_json(**result)
+
+    def _tls_config(self, params):
         if not params.get('tls') and not params.get('validate_certs'):
             return False
         ca_path = params.get('ca_path') or _cert_path_file('ca.pem')
@@ -135,33 +188,111 @@ class DockerClient:
             )
         except DockerException as exc:
             # The SDK's message names the file; it never contains key material.
-            self.module.fail_json(msg='TLS settings for the Docker daemon at %s on %s are not usable: %s'
-                                      % (self.docker_host, self.host, exc))
+            raise EngineError('TLS settings for the Docker daemon at %s on %s are not usable: %s'
+                              % (self.docker_host, self.host, exc))
 
-    def fail_unreachable(self, exc):
-        self.module.fail_json(msg='cannot reach the Docker daemon at %s: %s' % (self.docker_host, _reason(exc)))
+    def unreachable(self, exc):
+        return DockerUnreachable('cannot reach the Docker daemon at %s: %s' % (self.docker_host, _reason(exc)))
 
     def api_at_least(self, version):
         return compare_version(version, self.api_version) >= 0
 
     def require_api(self, option, version, network=None):
-        """Fail when `option` needs a newer Engine API than the daemon speaks."""
+        """Raise when `option` needs a newer Engine API than the daemon speaks."""
         if not self.api_at_least(version):
             where = ('network "%s" on %s' % (network, self.host)) if network else self.host
-            self.module.fail_json(
-                msg='%s: option "%s" needs Docker Engine API %s or newer; the daemon at %s speaks %s'
-                    % (where, option, version, self.docker_host, self.api_version))
+            self._fail(EngineError(
+                '%s: option "%s" needs Docker Engine API %s or newer; the daemon at %s speaks %s'
+                % (where, option, version, self.docker_host, self.api_version)))
 
-    def call(self, what, method, *args, **kwargs):
-        """Call an APIClient method; fail with the host and what we were doing on an API error."""
+    def request(self, what, method, *args, **kwargs):
+        """Call an SDK method, turning Docker's answers and unreachable daemons into EngineErrors."""
         try:
             return method(*args, **kwargs)
         except APIError as exc:
-            self.module.fail_json(msg='%s on %s failed: %s' % (what, self.host, _reason(exc)))
+            raise DockerAPIError('%s on %s failed: %s' % (what, self.host, _reason(exc)),
+                                 explanation=_reason(exc), status_code=getattr(exc, 'status_code', None))
+        except UNREACHABLE_ERRORS as exc:
+            raise self.unreachable(exc)
         except DockerException as exc:
-            self.fail_unreachable(exc)
-        except Exception as exc:  # connection errors from requests/urllib3
-            self.fail_unreachable(exc)
+            # The SDK refusing a request itself (an argument the daemon's API version cannot take).
+            raise DockerAPIError('%s on %s failed: %s' % (what, self.host, _reason(exc)), explanation=_reason(exc))
+
+    def call(self, what, method, *args, **kwargs):
+        """Legacy: ``request`` for the modules that still pass SDK methods in (see the class docstring)."""
+        try:
+            return self.request(what, method, *args, **kwargs)
+        except EngineError as exc:
+            self._fail(exc)
+
+    # ------------------------------------------------------------ typed Engine API calls
+
+    def version(self):
+        return self.request('reading the daemon version', self.api.version)
+
+    def info(self):
+        return self.request('reading the daemon information', self.api.info)
+
+    def list_networks(self):
+        return self.request('listing networks', self.api.networks)
+
+    def inspect_network(self, network_id):
+        """The network, or None when it does not exist (any more)."""
+        try:
+            return self.request('inspecting network %s' % network_id[:12], self.api.inspect_network, network_id)
+        except DockerAPIError as exc:
+            if exc.status_code == 404:
+                return None
+            raise
+
+    def create_network(self, payload):
+        """POST /networks/create with an Engine API body (render.render_payload); returns the new ID.
+
+        The body goes as it is: the SDK's create_network cannot send every field (ConfigOnly, ConfigFrom).
+        """
+        def post():
+            response = self.api._post_json(self.api._url('/networks/create'), data=payload)
+            return self.api._result(response, json=True)
+        return self.request('creating network "%s"' % payload['Name'], post)['Id']
+
+    def remove_network(self, network_id, name):
+        self.request('removing network "%s"' % name, self.api.remove_network, network_id)
+
+    def connect_container(self, container, network_id, network_name, ipv4_address=None, ipv6_address=None,
+                          aliases=None, links=None, driver_opts=None, mac_address=None, container_name=None):
+        """Attach ``container`` (ID or name; ``container_name`` for messages); ``links``: (container, alias) pairs."""
+        extra = dict(mac_address=mac_address) if mac_address else {}
+        self.request('connecting container "%s" to network "%s"' % (container_name or container, network_name),
+                     self.api.connect_container_to_network, container, network_id,
+                     ipv4_address=ipv4_address, ipv6_address=ipv6_address, aliases=aliases, links=links,
+                     driver_opt=driver_opts, **extra)
+
+    def disconnect_container(self, container, network_id, network_name, force=True, container_name=None):
+        self.request('disconnecting container "%s" from network "%s"' % (container_name or container, network_name),
+                     self.api.disconnect_container_from_network, container, network_id, force=force)
+
+    def list_containers(self, all=True, network=None):  # pylint: disable=redefined-builtin
+        """Container summaries; ``all`` includes stopped ones; ``network`` (an ID) keeps that network's."""
+        filters = {'network': [network]} if network else None
+        what = 'listing containers of network %s' % network[:12] if network else 'listing containers'
+        return self.request(what, self.api.containers, all=all, filters=filters)
+
+    def inspect_container(self, container_id, missing_ok=False):
+        """The container; with ``missing_ok``, None when it was removed after it was listed."""
+        try:
+            return self.request('inspecting container %s' % container_id[:12], self.api.inspect_container,
+                                container_id)
+        except DockerAPIError as exc:
+            if missing_ok and exc.status_code == 404:
+                return None
+            raise
+
+    def list_services(self):
+        """Swarm services; raises DockerAPIError on a node that is not a swarm manager."""
+        return self.request('listing swarm services', self.api.services)
+
+    def list_plugins(self):
+        return self.request('listing plugins', self.api.plugins)
 
 
 def _reason(exc):

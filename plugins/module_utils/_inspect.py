@@ -25,7 +25,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import NotFound
 
 # Docker creates these on every host; they cannot be created, changed or removed.
 PREDEFINED_NETWORKS = frozenset(('bridge', 'host', 'none'))
@@ -159,15 +158,6 @@ def sort_networks(networks):
     return sorted(networks, key=lambda network: (network['name'], network['id']))
 
 
-def _inspect_container_or_none(api, container_id):
-    # A container can stop and be removed between listing and inspecting it; that is not
-    # an error, it is simply no longer attached.
-    try:
-        return api.inspect_container(container_id)
-    except NotFound:
-        return None
-
-
 def gather_networks(client, names=None, drivers=None):
     """Every network on the daemon of ``client`` (a DockerClient), normalised and sorted.
 
@@ -177,18 +167,19 @@ def gather_networks(client, names=None, drivers=None):
     the network list has everything but the containers, and the container list says which
     containers are attached where. Only container inspect has the aliases.
     """
-    networks = select_networks(client.call('listing networks', client.api.networks), names, drivers)
+    networks = select_networks(client.list_networks(), names, drivers)
     attached = {}
     if networks:
-        summaries = client.call('listing containers', client.api.containers)
+        # Running containers only: a stopped container has no address to report.
+        summaries = client.list_containers(all=False)
         attached = attached_containers(networks, summaries)
     inspected = {}
     for container_ids in attached.values():
         for container_id in container_ids:
             if container_id not in inspected:
-                inspected[container_id] = client.call(
-                    'inspecting container %s' % container_id[:SHORT_ID_LENGTH],
-                    _inspect_container_or_none, client.api, container_id)
+                # A container can stop and be removed between listing and inspecting it; that is not
+                # an error, it is simply no longer attached.
+                inspected[container_id] = client.inspect_container(container_id, missing_ok=True)
     result = []
     for network in networks:
         containers = []

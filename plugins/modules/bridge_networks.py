@@ -248,49 +248,15 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import DriverOption, DriverSpec
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
-
-def bridge_interfaces(network):
-    """The Linux bridge a bridge network creates on the host: its bridge_name, else br-<first 12 of the ID>."""
-    name = (network.get('Options') or {}).get('com.docker.network.bridge.name')
-    return [name or 'br-%s' % network['Id'][:12]]
-
-
-def swarm_gateway_bridge(network):
-    """Swarm makes docker_gwbridge for its overlay traffic: overridden must not remove it."""
-    if network.get('Name') == 'docker_gwbridge':
-        return "the swarm's gateway bridge"
-    return None
-
-
-BRIDGE_SPEC = DriverSpec(
-    driver='bridge',
-    options=dict(
-        bridge_name=DriverOption('com.docker.network.bridge.name', 'str'),
-        mtu=DriverOption('com.docker.network.driver.mtu', 'int'),
-        enable_icc=DriverOption('com.docker.network.bridge.enable_icc', 'bool', default=True),
-        enable_ip_masquerade=DriverOption('com.docker.network.bridge.enable_ip_masquerade', 'bool', default=True),
-        host_binding_ipv4=DriverOption('com.docker.network.bridge.host_binding_ipv4', 'address', default='0.0.0.0'),
-    ),
-    owned_interfaces=bridge_interfaces,
-    check_host_overlap=True,
-    protected=swarm_gateway_bridge,
-)
-
-BRIDGE_OPTIONS = dict(
-    bridge_name=dict(type='str'),
-    mtu=dict(type='int'),
-    enable_icc=dict(type='bool'),
-    enable_ip_masquerade=dict(type='bool'),
-    host_binding_ipv4=dict(type='str'),
-)
+DRIVER = BridgeDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(BRIDGE_OPTIONS), supports_check_mode=True)
-    run_network_module(module, BRIDGE_SPEC)
+    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    run_network_module(module, DRIVER(module))
 
 
 if __name__ == '__main__':

@@ -238,23 +238,15 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import (
-    IPVLAN_FLAGS, IPVLAN_MODES, ipvlan_problem, ipvlan_spec, read_interfaces)
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.ipvlan import IpvlanDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
-IPVLAN_OPTIONS = dict(
-    parent=dict(type='str'),
-    mode=dict(type='str', choices=list(IPVLAN_MODES)),
-    flag=dict(type='str', choices=list(IPVLAN_FLAGS)),
-    config_only=dict(type='bool'),
-    config_from=dict(type='str'),
-    scope=dict(type='str', choices=['local', 'swarm']),
-)
+DRIVER = IpvlanDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(IPVLAN_OPTIONS), supports_check_mode=True)
-    run_network_module(module, ipvlan_spec(lambda: read_interfaces(module), lambda: ipvlan_problem(module)))
+    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    run_network_module(module, DRIVER(module))
 
 
 if __name__ == '__main__':

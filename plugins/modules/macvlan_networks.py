@@ -242,21 +242,15 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import MACVLAN_MODES, macvlan_spec, read_interfaces
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.macvlan import MacvlanDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
-MACVLAN_OPTIONS = dict(
-    parent=dict(type='str'),
-    mode=dict(type='str', choices=list(MACVLAN_MODES)),
-    config_only=dict(type='bool'),
-    config_from=dict(type='str'),
-    scope=dict(type='str', choices=['local', 'swarm']),
-)
+DRIVER = MacvlanDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(MACVLAN_OPTIONS), supports_check_mode=True)
-    run_network_module(module, macvlan_spec(lambda: read_interfaces(module)))
+    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    run_network_module(module, DRIVER(module))
 
 
 if __name__ == '__main__':

@@ -235,6 +235,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
 from ansible_collections.fleetnet.docker.plugins.module_utils._inspect import gather_networks
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 
 def main():
@@ -246,8 +247,11 @@ def main():
         # Read-only: check mode has nothing to hold back.
         supports_check_mode=True,
     )
-    client = DockerClient(module)
-    networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
+    try:
+        client = DockerClient(module, raise_errors=True)
+        networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
+    except EngineError as exc:
+        module.fail_json(**exc.result())
     module.exit_json(changed=False, networks=networks)
 
 

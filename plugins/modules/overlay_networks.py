@@ -209,16 +209,11 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import OVERLAY_SPEC, esp_problem
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import this_host
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import OverlayDriver, esp_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
-OVERLAY_OPTIONS = dict(
-    ingress=dict(type='bool'),
-    encrypted=dict(type='bool'),
-    mtu=dict(type='int'),
-    vxlan_ids=dict(type='list', elements='int'),
-)
+DRIVER = OverlayDriver
 
 
 def warn_when_encryption_cannot_work(module):
@@ -235,9 +230,9 @@ def warn_when_encryption_cannot_work(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(OVERLAY_OPTIONS), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     warn_when_encryption_cannot_work(module)
-    run_network_module(module, OVERLAY_SPEC)
+    run_network_module(module, DRIVER(module))
 
 
 if __name__ == '__main__':

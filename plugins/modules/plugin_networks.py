@@ -227,20 +227,15 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._plugin_networks import PLUGIN_SPEC
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
 
-PLUGIN_NETWORK_OPTIONS = dict(
-    driver=dict(type='str'),
-    ipam_driver=dict(type='str'),
-    ipam_options=dict(type='dict'),
-    scope=dict(type='str', choices=['local', 'global', 'swarm']),
-)
+DRIVER = PluginDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(PLUGIN_NETWORK_OPTIONS), supports_check_mode=True)
-    run_network_module(module, PLUGIN_SPEC)
+    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    run_network_module(module, DRIVER(module))
 
 
 if __name__ == '__main__':

@@ -34,6 +34,7 @@ def client_speaking(api_version, docker_host='unix:///var/run/docker.sock'):
     # Skip __init__: it connects to a daemon, and the gate under test only needs these fields.
     client = _client.DockerClient.__new__(_client.DockerClient)
     client.module = FakeModule()
+    client.raise_errors = False
     client.host = 'h2'
     client.docker_host = docker_host
     client.api_version = api_version
@@ -131,3 +132,77 @@ def test_reason_for_a_missing_socket_is_the_os_error():
 def test_reason_for_a_refused_tcp_connection_is_the_os_error():
     error = _sdk_error_caused_by(ConnectionRefusedError(111, 'Connection refused'))
     assert _client._reason(error) == 'Connection refused'
+
+
+class FakeResponse:
+    reason = 'Conflict'
+    url = 'http+docker://localhost/v1.45/networks/create'
+
+    def __init__(self, status_code):
+        self.status_code = status_code
+
+
+def api_error(explanation, status_code=409):
+    """docker.errors.APIError as the SDK raises it, with Docker's message as the explanation."""
+    return _client.APIError('%d Client Error' % status_code, response=FakeResponse(status_code), explanation=explanation)
+
+
+def raising(exc):
+    def method(*args, **kwargs):
+        raise exc
+    return method
+
+
+def test_request_keeps_an_api_error_an_api_error_with_dockers_message():
+    client = client_speaking('1.45')
+    with pytest.raises(_client.DockerAPIError) as failure:
+        client.request('creating network "lan"', raising(api_error('network with name lan already exists')))
+    assert str(failure.value) == 'creating network "lan" on h2 failed: network with name lan already exists'
+    assert failure.value.explanation == 'network with name lan already exists'
+    assert failure.value.status_code == 409
+
+
+@pytest.mark.parametrize('error', [
+    ConnectionRefusedError(111, 'Connection refused'),
+    ConnectionResetError(104, 'Connection reset by peer'),
+    FileNotFoundError(2, 'No such file or directory'),
+    TimeoutError('timed out'),
+])
+def test_request_reports_only_connection_failures_as_cannot_reach(error):
+    client = client_speaking('1.45')
+    with pytest.raises(_client.DockerUnreachable) as failure:
+        client.request('listing networks', raising(error))
+    assert str(failure.value).startswith('cannot reach the Docker daemon at unix:///var/run/docker.sock: ')
+
+
+def test_request_reports_a_requests_connection_error_as_cannot_reach():
+    requests = pytest.importorskip('requests')
+    client = client_speaking('1.45')
+    with pytest.raises(_client.DockerUnreachable):
+        client.request('listing networks', raising(requests.exceptions.ConnectionError('connection aborted')))
+    with pytest.raises(_client.DockerUnreachable):
+        client.request('listing networks', raising(requests.exceptions.ReadTimeout('read timed out')))
+
+
+def test_request_lets_a_programming_error_surface_as_itself():
+    client = client_speaking('1.45')
+    with pytest.raises(TypeError):
+        client.request('connecting container', raising(TypeError("got an unexpected keyword argument 'driver_opts'")))
+
+
+def test_legacy_call_fails_the_module_with_the_same_message():
+    client = client_speaking('1.45')
+    with pytest.raises(ModuleFailed) as failure:
+        client.call('removing network "lan"', raising(api_error('network lan has active endpoints', 403)))
+    assert failure.value.result['msg'] == 'removing network "lan" on h2 failed: network lan has active endpoints'
+    assert failure.value.result['changed'] is False
+
+
+def test_inspect_network_of_a_missing_network_is_none():
+    client = client_speaking('1.45')
+
+    class Api:
+        def inspect_network(self, network_id):
+            raise api_error('network %s not found' % network_id, 404)
+    client.api = Api()
+    assert client.inspect_network('abc') is None

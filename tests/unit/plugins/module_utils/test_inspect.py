@@ -10,7 +10,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _inspect
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import NotFound
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 NETWORK_ID = '00d946640e229b206c65116266bedda46b214a588b71f2d5d9ed29be8d9b2ce8'
 CONTAINER_ID = 'dd368833aaab9db9aa0d3cea7bad5242f9006b756d69458d254de2e220dcb934'
@@ -240,43 +240,12 @@ def test_sort_networks_by_name_then_id():
     assert _inspect.sort_networks(networks) == [{'name': 'a', 'id': '1'}, {'name': 'a', 'id': '2'}, {'name': 'b', 'id': '1'}]
 
 
-class RecordingApi:
-    """Stands in for docker.APIClient in the pure gather test; it counts round trips."""
-
-    def __init__(self, networks, summaries, containers):
-        self._networks = networks
-        self._summaries = summaries
-        self._containers = containers
-        self.calls = []
-
-    def networks(self):
-        self.calls.append('networks')
-        return copy.deepcopy(self._networks)
-
-    def containers(self):
-        self.calls.append('containers')
-        return copy.deepcopy(self._summaries)
-
-    def inspect_container(self, container_id):
-        self.calls.append('inspect ' + container_id[:12])
-        if container_id not in self._containers:
-            raise NotFound('No such container: %s' % container_id)
-        return copy.deepcopy(self._containers[container_id])
-
-
-class RecordingClient:
-    def __init__(self, api):
-        self.api = api
-
-    def call(self, what, method, *args):
-        return method(*args)
-
-
 def test_gather_inspects_each_attached_container_once_and_no_network():
-    api = RecordingApi(NETWORK_LIST, CONTAINER_SUMMARIES, {CONTAINER_ID: CONTAINER_INSPECT})
-    networks = _inspect.gather_networks(RecordingClient(api))
+    daemon = FakeDocker(networks=NETWORK_LIST, containers=[CONTAINER_INSPECT], vanishing=CONTAINER_SUMMARIES[1:])
+    networks = _inspect.gather_networks(daemon)
     # tc is on two networks but inspected once; th vanished before its inspect and is left out.
-    assert api.calls == ['networks', 'containers', 'inspect dd368833aaab', 'inspect cbf5de09a7d9']
+    assert daemon.calls == [('list_networks',), ('list_containers', None), ('inspect_container', 'dd368833aaab'),
+                            ('inspect_container', 'cbf5de09a7d9')]
     assert [n['name'] for n in networks] == ['bridge', 'host', 'none', 'tnet']
     by_name = dict((n['name'], n) for n in networks)
     assert [c['aliases'] for c in by_name['tnet']['containers']] == [['web']]
@@ -285,13 +254,13 @@ def test_gather_inspects_each_attached_container_once_and_no_network():
 
 
 def test_gather_with_nothing_selected_lists_no_containers():
-    api = RecordingApi(NETWORK_LIST, CONTAINER_SUMMARIES, {})
-    assert _inspect.gather_networks(RecordingClient(api), names=['missing']) == []
-    assert api.calls == ['networks']
+    daemon = FakeDocker(networks=NETWORK_LIST, containers=[CONTAINER_INSPECT])
+    assert _inspect.gather_networks(daemon, names=['missing']) == []
+    assert daemon.call_names() == ['list_networks']
 
 
 def test_gather_only_inspects_containers_of_selected_networks():
-    api = RecordingApi(NETWORK_LIST, CONTAINER_SUMMARIES, {CONTAINER_ID: CONTAINER_INSPECT})
-    networks = _inspect.gather_networks(RecordingClient(api), drivers=['null'])
-    assert api.calls == ['networks', 'containers']
+    daemon = FakeDocker(networks=NETWORK_LIST, containers=[CONTAINER_INSPECT])
+    networks = _inspect.gather_networks(daemon, drivers=['null'])
+    assert daemon.call_names() == ['list_networks', 'list_containers']
     assert [n['name'] for n in networks] == ['none']

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The macvlan and ipvlan driver specs, and the engine features they rely on: non-boolean top-level
+"""The macvlan and ipvlan drivers, and the engine features they rely on: non-boolean top-level
 fields (ConfigOnly, ConfigFrom, Scope), config-only networks (driver null) claimed by a driver,
 per-item rules, and the batch rules that mirror what Docker 20.10 refuses."""
 
@@ -9,16 +9,40 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
-from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import (
-    interfaces_from_json, ipvlan_spec, macvlan_spec, parent_problem)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form, normalise_desired
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.ipvlan import IpvlanDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.macvlan import MacvlanDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.parent import interfaces_from_json, parent_problem
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 WORKER = dict(LocalNodeState='active', ControlAvailable=False, NodeID='w1')
 MANAGER = dict(LocalNodeState='active', ControlAvailable=True, NodeID='m1')
 
 HOST_INTERFACES = ['docker0', 'eth0', 'lo']
-MACVLAN = macvlan_spec(lambda: HOST_INTERFACES)
-IPVLAN = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
+
+
+class MacvlanOnTestHost(MacvlanDriver):
+    def read_interfaces(self):
+        return HOST_INTERFACES
+
+
+class IpvlanOnTestHost(IpvlanDriver):
+    kernel_reason = None
+
+    def read_interfaces(self):
+        return HOST_INTERFACES
+
+    def kernel_problem(self):
+        return self.kernel_reason
+
+
+MACVLAN = MacvlanOnTestHost()
+IPVLAN = IpvlanOnTestHost()
 
 
 def network(name, driver='macvlan', options=None, subnet='10.94.1.0/24', config_only=False, config_from='',
@@ -32,12 +56,12 @@ def network(name, driver='macvlan', options=None, subnet='10.94.1.0/24', config_
 
 
 def desired(spec=MACVLAN, **item):
-    return engine.normalise_desired(spec, item)
+    return normalise_desired(spec, item)
 
 
 def problems(spec, configs, existing=()):
     desired_configs = [desired(spec, **config) for config in configs]
-    return engine.static_problems(spec, desired_configs) + spec.batch_problems(desired_configs, list(existing))
+    return static_problems(spec, desired_configs) + spec.batch_problems(desired_configs, list(existing))
 
 
 def test_interfaces_come_from_ip_json():
@@ -54,26 +78,26 @@ def test_parent_must_exist_but_a_vlan_of_an_existing_interface_is_made_by_docker
 
 
 def test_mode_defaults_to_bridge_and_is_sent_only_when_it_differs():
-    existing = engine.from_docker(MACVLAN, network('lan'))
+    existing = from_docker(MACVLAN, network('lan'))
     assert existing['mode'] == 'bridge'
-    assert engine.differences(MACVLAN, desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')]),
-                              existing, 'replaced') == []
-    assert engine.render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='bridge'))['Options'] == {'parent': 'eth0'}
-    payload = engine.render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='private'))
+    assert differences(MACVLAN, desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')]),
+                       existing, 'replaced') == []
+    assert render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='bridge'))['Options'] == {'parent': 'eth0'}
+    payload = render_payload(MACVLAN, desired(name='lan', parent='eth0', mode='private'))
     assert payload['Options'] == {'parent': 'eth0', 'macvlan_mode': 'private'}
-    assert engine.differences(MACVLAN, desired(name='lan', mode='vepa'), existing, 'merged') == ['mode']
+    assert differences(MACVLAN, desired(name='lan', mode='vepa'), existing, 'merged') == ['mode']
 
 
 def test_config_only_payload_leaves_scope_out_and_swarm_payload_names_its_config():
     # Docker refuses "--config-only --scope local": a default Scope must not be sent.
-    config_only = engine.render_payload(MACVLAN, desired(name='cfg', config_only=True, parent='eth0'))
+    config_only = render_payload(MACVLAN, desired(name='cfg', config_only=True, parent='eth0'))
     assert config_only['ConfigOnly'] is True
     assert 'Scope' not in config_only and 'ConfigFrom' not in config_only
-    swarm = engine.render_payload(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True))
+    swarm = render_payload(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True))
     assert swarm['ConfigFrom'] == {'Network': 'cfg'}
     assert swarm['Scope'] == 'swarm'
     assert swarm['Options'] == {} and swarm['Attachable'] is True
-    plain = engine.render_payload(MACVLAN, desired(name='lan', parent='eth0'))
+    plain = render_payload(MACVLAN, desired(name='lan', parent='eth0'))
     assert plain['ConfigOnly'] is False and 'Scope' not in plain
 
 
@@ -90,19 +114,19 @@ def test_network_from_a_config_shows_inherited_settings_that_are_not_compared_or
     # On a node where it is in use, Docker shows the config-only network's parent and subnet as its own.
     swarm = network('lan', config_from='cfg', scope='swarm', attachable=True,
                     subnet='10.231.150.0/24', options={'parent': 'eth0'})
-    existing = engine.from_docker(MACVLAN, swarm)
+    existing = from_docker(MACVLAN, swarm)
     assert existing['config_from'] == 'cfg' and existing['scope'] == 'swarm'
-    gathered = engine.gathered_form(existing)
+    gathered = gathered_form(existing)
     assert 'parent' not in gathered and 'subnets' not in gathered
-    assert engine.differences(MACVLAN, desired(**gathered), existing, 'replaced') == []
-    assert engine.differences(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True),
-                              existing, 'replaced') == []
+    assert differences(MACVLAN, desired(**gathered), existing, 'replaced') == []
+    assert differences(MACVLAN, desired(name='lan', config_from='cfg', scope='swarm', attachable=True),
+                       existing, 'replaced') == []
 
 
 def test_gathered_config_only_network_fed_back_with_replaced_is_no_change():
-    existing = engine.from_docker(MACVLAN, network('cfg', config_only=True))
+    existing = from_docker(MACVLAN, network('cfg', config_only=True))
     assert existing['config_only'] is True and existing['config_from'] is None and existing['scope'] == 'local'
-    assert engine.differences(MACVLAN, desired(**engine.gathered_form(existing)), existing, 'replaced') == []
+    assert differences(MACVLAN, desired(**gathered_form(existing)), existing, 'replaced') == []
 
 
 def test_rules_of_config_only_networks_and_networks_made_from_them():
@@ -144,73 +168,37 @@ def test_missing_parent_and_missing_config_network_are_named():
 
 
 def test_config_only_networks_reserve_no_addresses_in_the_overlap_check():
-    class FakeClient:
-        host = 'h1'
-        api = None
-        module = None
-
-    class Engine(engine.NetworkEngine):
-        def networks(self, refresh=False):
-            return [network('cfg', config_only=True, subnet='10.94.1.0/24')]
-
-    planner = Engine(FakeClient(), MACVLAN, lambda: [])
-    items, found = planner.plan('merged', [desired(name='cfg2', config_only=True, parent='eth0',
-                                                   subnets=[dict(subnet='10.94.1.0/24')]),
-                                           desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
-    assert [item['action'] for item in items] == ['create', 'create']
+    client = FakeDocker(networks=[network('cfg', config_only=True, subnet='10.94.1.0/24')])
+    items, found = plan(CurrentState(client, MACVLAN), 'merged', [desired(name='cfg2', config_only=True, parent='eth0',
+                                                                          subnets=[dict(subnet='10.94.1.0/24')]),
+                                                                  desired(name='lan', parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
+    assert [item.action for item in items] == ['create', 'create']
     assert found == []
 
 
 def test_ipvlan_options_and_the_kernel_problem():
-    payload = engine.render_payload(IPVLAN, desired(IPVLAN, name='iv', parent='eth0', mode='l2', flag='private'))
+    payload = render_payload(IPVLAN, desired(IPVLAN, name='iv', parent='eth0', mode='l2', flag='private'))
     assert payload['Driver'] == 'ipvlan'
     assert payload['Options'] == {'parent': 'eth0', 'ipvlan_mode': 'l2', 'ipvlan_flag': 'private'}
     assert ('cfg', 'mode', 'is required on an ipvlan config-only network') in \
         problems(IPVLAN, [dict(name='cfg', config_only=True, parent='eth0')])
-    no_kernel = ipvlan_spec(lambda: HOST_INTERFACES, lambda: 'Error: Unknown device type.')
+    no_kernel = IpvlanOnTestHost()
+    no_kernel.kernel_reason = 'Error: Unknown device type.'
     found = no_kernel.batch_problems([desired(IPVLAN, name='iv', parent='eth0')], [])
     assert found == [('iv', 'driver', 'ipvlan is not available: the kernel of this host has no ipvlan links '
                                       '(Error: Unknown device type.)')]
 
 
-class SwarmNodeClient:
-    """Stands in for DockerClient on one swarm node: the daemon's swarm state and its networks, no containers."""
-
-    def __init__(self, swarm, networks):
-        self.host = 'h2'
-        self.api = self
-        self._swarm = swarm
-        self._networks = networks
-
-    def call(self, what, method, *args, **kwargs):
-        return method(*args, **kwargs)
-
-    def api_at_least(self, version):
-        return False
-
-    def info(self):
-        return dict(Swarm=self._swarm)
-
-    def networks(self):
-        return self._networks
-
-    def containers(self, all=False, filters=None):
-        return []
-
-    def services(self):
-        return []
-
-
 def plan_overridden_on(swarm, spec=None):
     """Plan ``overridden`` listing only the node's config-only network, on a node that also shows the swarm network."""
-    spec = spec or macvlan_spec(lambda: HOST_INTERFACES)
-    client = SwarmNodeClient(swarm, [network('lan-config', config_only=True),
-                                     network('lan', scope='swarm', config_from='lan-config', subnet=None, options={}),
-                                     network('old-local')])
+    spec = spec or MacvlanOnTestHost()
+    client = FakeDocker(swarm=swarm, networks=[network('lan-config', config_only=True),
+                                               network('lan', scope='swarm', config_from='lan-config', subnet=None, options={}),
+                                               network('old-local')])
     spec.preflight(client)
-    items, found = engine.NetworkEngine(client, spec, lambda: []).plan(
-        'overridden', [desired(name='lan-config', config_only=True, parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])])
-    return dict((item['name'], item['action']) for item in items), found
+    listed = desired(name='lan-config', config_only=True, parent='eth0', subnets=[dict(subnet='10.94.1.0/24')])
+    items, found = plan(CurrentState(client, spec), 'overridden', [listed])
+    return dict((item.name, item.action) for item in items), found
 
 
 def test_overridden_on_a_swarm_worker_leaves_swarm_scoped_networks_alone():
@@ -227,7 +215,7 @@ def test_overridden_on_a_manager_or_outside_a_swarm_removes_an_unlisted_swarm_ne
 
 
 def test_the_worker_rule_holds_for_ipvlan_too_and_names_its_reason():
-    spec = ipvlan_spec(lambda: HOST_INTERFACES, lambda: None)
-    spec.preflight(SwarmNodeClient(WORKER, []))
+    spec = IpvlanOnTestHost()
+    spec.preflight(FakeDocker(swarm=WORKER))
     assert 'only a manager can remove it' in spec.protected(network('lan', driver='ipvlan', scope='swarm'))
     assert spec.protected(network('local', driver='ipvlan')) is None

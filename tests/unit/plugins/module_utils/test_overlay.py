@@ -1,16 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The overlay driver spec and the engine features it relies on: flags, id lists, values Docker
+"""The overlay driver and the engine features it relies on: flags, id lists, values Docker
 allocates, driver top-level fields, protected networks, batch rules and services on a network."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
-from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import (
-    OVERLAY_SPEC, ingress_network, ingress_problems)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form, normalise_desired
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import restore_problems
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import OverlayDriver
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
+
+
+OVERLAY_SPEC = OverlayDriver()
 
 
 def overlay_network(name, subnet='10.93.1.0/24', options=None, ingress=False, labels=None, ident=None):
@@ -22,80 +29,68 @@ def overlay_network(name, subnet='10.93.1.0/24', options=None, ingress=False, la
 
 
 def desired(**item):
-    return engine.normalise_desired(OVERLAY_SPEC, item)
+    return normalise_desired(OVERLAY_SPEC, item)
 
 
 def test_encrypted_is_a_flag_docker_stores_as_an_empty_value():
-    existing = engine.from_docker(OVERLAY_SPEC, overlay_network('app', options={'encrypted': ''}))
+    existing = from_docker(OVERLAY_SPEC, overlay_network('app', options={'encrypted': ''}))
     assert existing['encrypted'] is True
-    plain = engine.from_docker(OVERLAY_SPEC, overlay_network('app'))
+    plain = from_docker(OVERLAY_SPEC, overlay_network('app'))
     assert plain['encrypted'] is False
-    payload = engine.render_payload(OVERLAY_SPEC, desired(name='app', encrypted=True))
+    payload = render_payload(OVERLAY_SPEC, desired(name='app', encrypted=True))
     assert payload['Options'] == {'encrypted': ''}
-    assert engine.render_payload(OVERLAY_SPEC, desired(name='app', encrypted=False))['Options'] == {}
+    assert render_payload(OVERLAY_SPEC, desired(name='app', encrypted=False))['Options'] == {}
 
 
 def test_vxlan_ids_are_a_list_of_numbers_both_ways():
-    existing = engine.from_docker(OVERLAY_SPEC, overlay_network(
+    existing = from_docker(OVERLAY_SPEC, overlay_network(
         'app', options={'com.docker.network.driver.overlay.vxlanid_list': '4097,4098'}))
     assert existing['vxlan_ids'] == [4097, 4098]
-    payload = engine.render_payload(OVERLAY_SPEC, desired(name='app', vxlan_ids=[5001]))
+    payload = render_payload(OVERLAY_SPEC, desired(name='app', vxlan_ids=[5001]))
     assert payload['Options'] == {'com.docker.network.driver.overlay.vxlanid_list': '5001'}
 
 
 def test_vxlan_ids_docker_picked_are_no_difference_even_when_replaced():
-    existing = engine.from_docker(OVERLAY_SPEC, overlay_network('app'))
+    existing = from_docker(OVERLAY_SPEC, overlay_network('app'))
     wanted = desired(name='app', attachable=True, subnets=[dict(subnet='10.93.1.0/24')])
-    assert engine.differences(OVERLAY_SPEC, wanted, existing, 'replaced') == []
-    assert engine.differences(OVERLAY_SPEC, desired(name='app', attachable=True, vxlan_ids=[5001]),
-                              existing, 'merged') == ['vxlan_ids']
+    assert differences(OVERLAY_SPEC, wanted, existing, 'replaced') == []
+    assert differences(OVERLAY_SPEC, desired(name='app', attachable=True, vxlan_ids=[5001]),
+                       existing, 'merged') == ['vxlan_ids']
 
 
 def test_gathered_overlay_fed_back_with_replaced_is_no_change():
     for network in (overlay_network('app', labels={'a': 'b'}), overlay_network('ingress', '10.0.0.0/24', ingress=True)):
-        existing = engine.from_docker(OVERLAY_SPEC, network)
-        gathered = engine.gathered_form(existing)
-        assert engine.differences(OVERLAY_SPEC, desired(**gathered), existing, 'replaced') == []
+        existing = from_docker(OVERLAY_SPEC, network)
+        gathered = gathered_form(existing)
+        assert differences(OVERLAY_SPEC, desired(**gathered), existing, 'replaced') == []
 
 
 def test_ingress_is_a_top_level_field_sent_to_docker():
-    existing = engine.from_docker(OVERLAY_SPEC, overlay_network('ingress', '10.0.0.0/24', ingress=True))
+    existing = from_docker(OVERLAY_SPEC, overlay_network('ingress', '10.0.0.0/24', ingress=True))
     assert existing['ingress'] is True
-    assert engine.render_payload(OVERLAY_SPEC, desired(name='mesh', ingress=True))['Ingress'] is True
-    assert engine._create_arguments(engine.render_payload(OVERLAY_SPEC, desired(name='mesh', ingress=True)))['ingress']
-    assert 'ingress' not in engine._create_arguments(engine.render_payload(OVERLAY_SPEC, desired(name='app')))
+    assert render_payload(OVERLAY_SPEC, desired(name='mesh', ingress=True))['Ingress'] is True
+    assert render_payload(OVERLAY_SPEC, desired(name='app'))['Ingress'] is False
 
 
 def test_the_ingress_network_is_protected_from_overridden():
-    assert ingress_network(overlay_network('ingress', ingress=True))
-    assert ingress_network(overlay_network('app')) is None
+    assert OVERLAY_SPEC.protected(overlay_network('ingress', ingress=True))
+    assert OVERLAY_SPEC.protected(overlay_network('app')) is None
 
 
 def test_only_one_ingress_network():
     existing = [overlay_network('ingress', '10.0.0.0/24', ingress=True)]
-    problems = ingress_problems([desired(name='mesh', ingress=True), desired(name='mesh2', ingress=True)], existing)
+    problems = OVERLAY_SPEC.batch_problems([desired(name='mesh', ingress=True), desired(name='mesh2', ingress=True)], existing)
     assert ('mesh2', 'ingress', 'only one ingress network can exist in a swarm, and "mesh" is already listed '
                                 'as ingress') in problems
     assert any(problem[0] == 'mesh' and '"ingress"' in problem[2] for problem in problems)
-    assert ingress_problems([desired(name='ingress', ingress=True)], existing) == []
+    assert OVERLAY_SPEC.batch_problems([desired(name='ingress', ingress=True)], existing) == []
 
 
 def test_services_are_named_once_however_many_task_containers():
     endpoints = [dict(name='(service)', service='web'), dict(name='web.1.abc', service='web'),
                  dict(name='api.1.def', service='api')]
-    assert engine.restore_problems(endpoints, None) == [
+    assert restore_problems(endpoints, None) == [
         ('services', 'api, web would be cut off by recreating the network; remove or update them first')]
-
-
-class ServiceListingClient:
-    host = 'h1'
-
-    def __init__(self, services):
-        self._services = services
-        self.api = self
-
-    def services(self):
-        return self._services
 
 
 def test_services_of_a_swarm_network_by_attachment_and_by_published_ports():
@@ -107,8 +102,23 @@ def test_services_of_a_swarm_network_by_attachment_and_by_published_ports():
         dict(ID='s2', Spec=dict(Name='worker', TaskTemplate=dict(Networks=[dict(Target='app')]))),
         dict(ID='s3', Spec=dict(Name='other', TaskTemplate=dict(Networks=[dict(Target='elsewhere')]))),
     ]
-    network_engine = engine.NetworkEngine(ServiceListingClient(services), OVERLAY_SPEC, lambda: [])
-    assert network_engine._services_of(app) == ['web', 'worker']
-    assert network_engine._services_of(mesh) == ['web']
+    current = CurrentState(FakeDocker(services=services, swarm=dict(LocalNodeState='active', ControlAvailable=True)),
+                           OVERLAY_SPEC)
+    assert current.services_of(app) == ['web', 'worker']
+    assert current.services_of(mesh) == ['web']
     local = dict(app, Scope='local')
-    assert network_engine._services_of(local) == []
+    assert current.services_of(local) == []
+    assert current.client.call_names() == ['list_services']
+
+
+def test_services_on_a_node_that_cannot_list_them_are_none():
+    current = CurrentState(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=False)), OVERLAY_SPEC)
+    assert current.services_of(overlay_network('app')) == []
+
+
+def test_overlay_networks_need_a_swarm_manager():
+    outside = OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='inactive')))
+    assert outside.startswith('overlay networks on h1: this node is not in a swarm (swarm state "inactive")')
+    worker = OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=False, NodeID='w1')))
+    assert 'this node is a swarm worker (node w1)' in worker
+    assert OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=True))) is None

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The plugin-driver spec: driver and IPAM fields per network, finding the driver on the host."""
+"""The plugin driver: driver and IPAM fields per network, finding the driver on the host."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,9 +9,15 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
-from ansible_collections.fleetnet.docker.plugins.module_utils import _plugin_networks as plugin_networks
-from ansible_collections.fleetnet.docker.plugins.module_utils._plugin_networks import PLUGIN_SPEC
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import complete_config, from_docker, gathered_form, normalise_desired
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers import plugin as plugin_networks
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
+
+PLUGIN_SPEC = PluginDriver()
 
 
 BUILTIN_READY = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay']
@@ -32,58 +38,58 @@ def managed(name, enabled=True, capability='networkdriver'):
 
 
 def desired(**item):
-    return engine.normalise_desired(PLUGIN_SPEC, item)
+    return normalise_desired(PLUGIN_SPEC, item)
 
 
 def test_gathered_form_feeds_back_without_difference():
-    existing = engine.from_docker(PLUGIN_SPEC, plugin_network(ipam_options={'pool': 'a'}))
+    existing = from_docker(PLUGIN_SPEC, plugin_network(ipam_options={'pool': 'a'}))
     assert existing['driver'] == 'it-net:latest'
     assert existing['ipam_driver'] == 'default' and existing['ipam_options'] == {'pool': 'a'}
     assert existing['scope'] == 'local'
-    fed_back = desired(**engine.gathered_form(existing))
-    assert engine.differences(PLUGIN_SPEC, fed_back, existing, 'replaced') == []
+    fed_back = desired(**gathered_form(existing))
+    assert differences(PLUGIN_SPEC, fed_back, existing, 'replaced') == []
 
 
 def test_ipam_options_null_in_the_api_is_no_options():
-    existing = engine.from_docker(PLUGIN_SPEC, plugin_network(ipam_options=None))
+    existing = from_docker(PLUGIN_SPEC, plugin_network(ipam_options=None))
     assert existing['ipam_options'] == {}
-    assert engine.differences(PLUGIN_SPEC, desired(name='backend', driver='it-net:latest', attachable=True), existing,
-                              'replaced') == []
-    assert engine.differences(PLUGIN_SPEC, desired(name='backend', ipam_options={'pool': 'b'}), existing,
-                              'merged') == ['ipam_options']
+    assert differences(PLUGIN_SPEC, desired(name='backend', driver='it-net:latest', attachable=True), existing,
+                       'replaced') == []
+    assert differences(PLUGIN_SPEC, desired(name='backend', ipam_options={'pool': 'b'}), existing,
+                       'merged') == ['ipam_options']
 
 
 def test_scope_not_given_is_the_plugins_choice_also_when_replaced():
-    existing = engine.from_docker(PLUGIN_SPEC, plugin_network(scope='global'))
-    assert engine.differences(PLUGIN_SPEC, desired(name='backend', driver='it-net:latest', attachable=True), existing,
-                              'replaced') == []
-    assert engine.differences(PLUGIN_SPEC, desired(name='backend', scope='local'), existing, 'merged') == ['scope']
+    existing = from_docker(PLUGIN_SPEC, plugin_network(scope='global'))
+    assert differences(PLUGIN_SPEC, desired(name='backend', driver='it-net:latest', attachable=True), existing,
+                       'replaced') == []
+    assert differences(PLUGIN_SPEC, desired(name='backend', scope='local'), existing, 'merged') == ['scope']
 
 
 def test_another_driver_is_a_difference():
-    existing = engine.from_docker(PLUGIN_SPEC, plugin_network())
-    assert engine.differences(PLUGIN_SPEC, desired(name='backend', driver='other:latest'), existing, 'merged') == ['driver']
+    existing = from_docker(PLUGIN_SPEC, plugin_network())
+    assert differences(PLUGIN_SPEC, desired(name='backend', driver='other:latest'), existing, 'merged') == ['driver']
 
 
 def test_payload_carries_driver_ipam_driver_and_options():
-    payload = engine.render_payload(PLUGIN_SPEC, engine.complete_config(PLUGIN_SPEC, desired(
+    payload = render_payload(PLUGIN_SPEC, complete_config(PLUGIN_SPEC, desired(
         name='backend', driver='it-net:latest', ipam_driver='my-ipam:latest', ipam_options={'pool': 'a', 'n': 2},
         scope='local', attachable=True)))
     assert payload['Driver'] == 'it-net:latest'
     assert payload['IPAM'] == dict(Driver='my-ipam:latest', Config=[], Options={'pool': 'a', 'n': '2'})
     assert payload['Scope'] == 'local' and payload['Attachable'] is True
-    plain = engine.render_payload(PLUGIN_SPEC, engine.complete_config(PLUGIN_SPEC, desired(name='b', driver='x')))
+    plain = render_payload(PLUGIN_SPEC, complete_config(PLUGIN_SPEC, desired(name='b', driver='x')))
     assert plain['IPAM'] == dict(Driver='default', Config=[], Options={}) and 'Scope' not in plain
 
 
 def test_driver_is_required_except_for_deleted_and_builtin_drivers_are_refused():
     configs = [desired(name='nodriver'), desired(name='builtin', driver='bridge'), desired(name='hosty', driver='host')]
-    problems = engine.static_problems(PLUGIN_SPEC, configs, 'merged')
+    problems = static_problems(PLUGIN_SPEC, configs, 'merged')
     assert [(name, field) for name, field, _reason in problems] == [
         ('nodriver', 'driver'), ('builtin', 'driver'), ('hosty', 'driver')]
     assert 'use fleetnet.docker.bridge_networks' in problems[1][2]
     assert 'predefined network' in problems[2][2]
-    assert engine.static_problems(PLUGIN_SPEC, configs, 'deleted') == []
+    assert static_problems(PLUGIN_SPEC, configs, 'deleted') == []
 
 
 def test_manages_only_networks_on_drivers_docker_does_not_ship():
@@ -140,3 +146,21 @@ def test_legacy_names_come_from_sockets_and_spec_files(tmp_path):
     patterns = [os.path.join(str(tmp_path), 'run', '*.sock'), os.path.join(str(tmp_path), 'run', '*', '*.sock'),
                 os.path.join(str(tmp_path), 'etc', '*.spec')]
     assert plugin_networks.legacy_plugin_names(patterns) == ['calico', 'infoblox', 'weave']
+
+
+def test_resolve_desired_writes_the_tag_and_reads_the_host_once():
+    daemon = FakeDocker(info=dict(Plugins=dict(Network=BUILTIN_READY)),
+                        plugins=[managed('it-net:latest'), managed('my-ipam:latest', capability='ipamdriver')])
+    configs = [desired(name='a', driver='it-net', ipam_driver='my-ipam'), desired(name='b', driver='it-net')]
+    problems = PLUGIN_SPEC.resolve_desired(daemon, configs)
+    assert problems == []
+    assert [(config['driver'], config['ipam_driver']) for config in configs] == \
+        [('it-net:latest', 'my-ipam:latest'), ('it-net:latest', None)]
+    assert daemon.call_names() == ['info', 'list_plugins']
+
+
+def test_resolve_desired_names_each_network_whose_driver_is_missing():
+    daemon = FakeDocker(info=dict(Plugins=dict(Network=BUILTIN_READY)), plugins=[managed('it-net:latest', enabled=False)])
+    problems = PLUGIN_SPEC.resolve_desired(daemon, [desired(name='a', driver='it-net'), desired(name='b', driver='nosuch')])
+    assert [(name, field) for name, field, reason in problems] == [('a', 'driver'), ('b', 'driver')]
+    assert 'installed but disabled' in problems[0][2]

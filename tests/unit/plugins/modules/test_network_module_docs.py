@@ -1,8 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Every *_networks module repeats the common ``config`` suboptions in its DOCUMENTATION (doc
-fragments cannot extend an option's suboptions): this keeps each copy in step with the argspec."""
+"""Every *_networks module's DOCUMENTATION (with its doc fragments) against the argspec it really runs.
+
+DOCUMENTATION is written by hand; the argspec comes from the runner and the module's Driver class.
+Compared in full, option by option down to the suboptions: type, elements, choices, default,
+required, aliases.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,31 +15,56 @@ __metaclass__ = type
 import pytest
 import yaml
 
+from ansible_collections.fleetnet.docker.plugins.doc_fragments import docker as docker_fragment
+from ansible_collections.fleetnet.docker.plugins.doc_fragments import network_resource as network_resource_fragment
 from ansible_collections.fleetnet.docker.plugins.modules import (
     bridge_networks, ipvlan_networks, macvlan_networks, overlay_networks, plugin_networks)
-from ansible_collections.fleetnet.docker.plugins.module_utils._resource import network_module_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec
 
-MODULES = [
-    (bridge_networks, bridge_networks.BRIDGE_OPTIONS),
-    (overlay_networks, overlay_networks.OVERLAY_OPTIONS),
-    (macvlan_networks, macvlan_networks.MACVLAN_OPTIONS),
-    (ipvlan_networks, ipvlan_networks.IPVLAN_OPTIONS),
-    (plugin_networks, plugin_networks.PLUGIN_NETWORK_OPTIONS),
-]
+MODULES = [bridge_networks, overlay_networks, macvlan_networks, ipvlan_networks, plugin_networks]
+FRAGMENTS = {
+    'fleetnet.docker.docker': docker_fragment.ModuleDocFragment.DOCUMENTATION,
+    'fleetnet.docker.network_resource': network_resource_fragment.ModuleDocFragment.DOCUMENTATION,
+}
 
 
-def _documented(options):
-    return dict((name, sorted(_documented(value.get('suboptions') or {}).items()))
-                for name, value in options.items())
+def documented_options(module):
+    """The module's options with its fragments' merged in, as ansible-doc does (shallow, per option)."""
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    options = {}
+    for fragment in doc.get('extends_documentation_fragment') or []:
+        options.update(yaml.safe_load(FRAGMENTS[fragment])['options'])
+    options.update(doc['options'])
+    return options
 
 
-def _declared(options):
-    return dict((name, sorted(_declared(value.get('options') or {}).items()))
-                for name, value in options.items())
+def comparable(options, suboptions_key):
+    """What is compared of each option; DOCUMENTATION nests with ``suboptions``, an argspec with ``options``."""
+    return dict((name, dict(
+        type=entry.get('type', 'str'), elements=entry.get('elements'), choices=entry.get('choices'),
+        default=entry.get('default'), required=bool(entry.get('required')), aliases=sorted(entry.get('aliases') or []),
+        suboptions=comparable(entry[suboptions_key], suboptions_key) if suboptions_key in entry else None,
+    )) for name, entry in options.items())
 
 
-@pytest.mark.parametrize('module, driver_options', MODULES, ids=[entry[0].__name__.rsplit('.', 1)[-1] for entry in MODULES])
-def test_config_documentation_matches_argspec(module, driver_options):
-    documented = yaml.safe_load(module.DOCUMENTATION)['options']['config']['suboptions']
-    declared = network_module_argspec(driver_options)['config']['options']
-    assert _documented(documented) == _declared(declared)
+def from_documentation(options):
+    return comparable(options, 'suboptions')
+
+
+def from_argspec(options):
+    return comparable(options, 'options')
+
+
+@pytest.mark.parametrize('module', MODULES, ids=[module.__name__.rsplit('.', 1)[-1] for module in MODULES])
+def test_documentation_matches_the_argspec_in_full(module):
+    documented = from_documentation(documented_options(module))
+    declared = from_argspec(network_module_argspec(module.DRIVER))
+    assert sorted(documented) == sorted(declared)
+    for name in sorted(declared):
+        assert documented[name] == declared[name], name
+
+
+def test_the_comparison_sees_a_wrong_choice_deep_in_the_suboptions():
+    documented = from_documentation(documented_options(macvlan_networks))
+    documented['config']['suboptions']['mode']['choices'] = ['bridge']
+    assert documented != from_argspec(network_module_argspec(macvlan_networks.DRIVER))

@@ -6,13 +6,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.modules import bridge_networks
-from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form, normalise_desired
+
+BRIDGE = BridgeDriver()
 
 
 def test_every_bridge_option_maps_to_docker_key():
-    assert set(bridge_networks.BRIDGE_SPEC.options) == set(bridge_networks.BRIDGE_OPTIONS)
-    keys = bridge_networks.BRIDGE_SPEC.mapped_keys()
+    keys = BRIDGE.mapped_keys()
     assert 'com.docker.network.bridge.name' in keys and 'com.docker.network.driver.mtu' in keys
 
 
@@ -21,13 +23,18 @@ def test_cli_network_round_trips_through_bridge_spec():
     network = dict(Name='lan', Id='f' * 64, Driver='bridge', EnableIPv6=False, Internal=False, Attachable=False,
                    IPAM=dict(Config=[dict(Subnet='172.18.0.0/16', Gateway='172.18.0.1')]),
                    Options={'com.docker.network.bridge.enable_icc': '0'}, Labels={})
-    existing = engine.from_docker(bridge_networks.BRIDGE_SPEC, network)
+    existing = from_docker(BRIDGE, network)
     assert existing['enable_icc'] is False and existing['host_binding_ipv4'] == '0.0.0.0'
-    fed_back = engine.normalise_desired(bridge_networks.BRIDGE_SPEC, engine.gathered_form(existing))
-    assert engine.differences(bridge_networks.BRIDGE_SPEC, fed_back, existing, 'replaced') == []
+    fed_back = normalise_desired(BRIDGE, gathered_form(existing))
+    assert differences(BRIDGE, fed_back, existing, 'replaced') == []
+
+
+def test_docker_gwbridge_is_kept_by_overridden():
+    assert BRIDGE.protected(dict(Name='docker_gwbridge')) == "the swarm's gateway bridge"
+    assert BRIDGE.protected(dict(Name='lan')) is None
 
 
 def test_bridge_interface_names():
-    assert bridge_networks.bridge_interfaces(dict(Id='0123456789abcdef', Options={})) == ['br-0123456789ab']
-    assert bridge_networks.bridge_interfaces(
+    assert BRIDGE.owned_interfaces(dict(Id='0123456789abcdef', Options={})) == ['br-0123456789ab']
+    assert BRIDGE.owned_interfaces(
         dict(Id='x', Options={'com.docker.network.bridge.name': 'docker0'})) == ['docker0']

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Networks whose driver is a third-party plugin: the DriverSpec behind plugin_networks.
+"""Networks whose driver is a third-party plugin: the driver behind plugin_networks.
 
 Private to this collection. Unlike the built-in drivers, the driver is chosen per network, so it is
 a field of each network (``driver``), checked against what the host offers before anything changes:
@@ -16,7 +16,7 @@ __metaclass__ = type
 import glob
 import os
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import DriverSpec, TopLevelField
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, TopLevelField
 from ansible_collections.fleetnet.docker.plugins.module_utils._plugins import interface_type, plugin_name
 
 # Drivers built into Docker, each with the module that manages its networks (None: predefined only).
@@ -103,21 +103,6 @@ def _offered(capability, ready_drivers, plugins, legacy_names):
     return '; '.join(parts)
 
 
-def item_problems(config):
-    problems = []
-    driver = config.get('driver')
-    if not driver:
-        problems.append(('driver', 'is required: the network plugin, e.g. weave or my-driver:latest'))
-    elif driver in BUILTIN_DRIVERS:
-        module = BUILTIN_DRIVERS[driver]
-        if module:
-            problems.append(('driver', '"%s" is built into Docker, not a plugin; use fleetnet.docker.%s' % (driver, module)))
-        else:
-            problems.append(('driver', '"%s" is the driver of a predefined network; no network can be created with it'
-                             % driver))
-    return problems
-
-
 class HostPlugins:
     """What the host offers, read once per run and only as far as needed."""
 
@@ -130,12 +115,12 @@ class HostPlugins:
 
     def ready_drivers(self):
         if self._info is None:
-            self._info = self.client.call('reading the daemon information', self.client.api.info)
+            self._info = self.client.info()
         return list(((self._info.get('Plugins') or {}).get('Network')) or [])
 
     def plugins(self):
         if self._plugins is None:
-            self._plugins = self.client.call('listing plugins', self.client.api.plugins)
+            self._plugins = self.client.list_plugins()
         return self._plugins
 
     def legacy(self):
@@ -152,49 +137,56 @@ class HostPlugins:
         return resolve_plugin(wanted, capability, ready, self.plugins(), self.legacy())
 
 
-def resolve_desired(client, desired_configs):
-    """Checks every network's driver and IPAM driver against the host; writes the names Docker uses."""
-    host = HostPlugins(client)
-    problems = []
-    for config in desired_configs:
-        if config.get('driver') and config['driver'] not in BUILTIN_DRIVERS:
-            resolved, reason = host.resolve(config['driver'], 'networkdriver')
-            if reason:
-                problems.append((config['name'], 'driver', reason))
-            else:
-                config['driver'] = resolved
-        ipam_driver = config.get('ipam_driver')
-        if ipam_driver and ipam_driver not in BUILTIN_IPAM_DRIVERS:
-            resolved, reason = host.resolve(ipam_driver, 'ipamdriver')
-            if reason:
-                problems.append((config['name'], 'ipam_driver', reason))
-            else:
-                config['ipam_driver'] = resolved
-    return problems
-
-
-def manages(network):
-    """A network belongs to plugin_networks when its driver is not one of Docker's own.
-
-    Config-only networks carry the driver "null", so they stay with the macvlan/ipvlan modules.
-    """
-    return network.get('Driver') not in BUILTIN_DRIVERS and not network.get('ConfigOnly')
-
-
-PLUGIN_SPEC = DriverSpec(
-    driver=None,
-    label='networks on plugin drivers',
-    top_level=dict(
+class PluginDriver(Driver):
+    label = 'networks on plugin drivers'
+    fields = dict(
         driver=TopLevelField('Driver', default=None, kind='str'),
         # The plugin reports its scope (local or global) and Docker uses it when none is given.
-        scope=TopLevelField('Scope', default=None, kind='str'),
+        scope=TopLevelField('Scope', default=None, kind='str', choices=('local', 'global', 'swarm')),
         ipam_driver=TopLevelField(('IPAM', 'Driver'), default='default', kind='str'),
         ipam_options=TopLevelField(('IPAM', 'Options'), default={}, kind='dict'),
-    ),
-    manages=manages,
-    item_problems=item_problems,
-    resolve_desired=resolve_desired,
+    )
     # What a plugin does with the host's routes is its own business; overlaps with the host's other
     # Docker networks are still checked (for the default IPAM).
-    check_host_overlap=False,
-)
+    check_host_overlap = False
+
+    def manages(self, network):
+        """A network belongs to plugin_networks when its driver is not one of Docker's own.
+
+        Config-only networks carry the driver "null", so they stay with the macvlan/ipvlan modules.
+        """
+        return network.get('Driver') not in BUILTIN_DRIVERS and not network.get('ConfigOnly')
+
+    def item_problems(self, config):
+        problems = []
+        driver = config.get('driver')
+        if not driver:
+            problems.append(('driver', 'is required: the network plugin, e.g. weave or my-driver:latest'))
+        elif driver in BUILTIN_DRIVERS:
+            module = BUILTIN_DRIVERS[driver]
+            if module:
+                problems.append(('driver', '"%s" is built into Docker, not a plugin; use fleetnet.docker.%s' % (driver, module)))
+            else:
+                problems.append(('driver', '"%s" is the driver of a predefined network; no network can be created with it'
+                                 % driver))
+        return problems
+
+    def resolve_desired(self, client, desired_configs):
+        """Checks every network's driver and IPAM driver against the host; writes the names Docker uses."""
+        host = HostPlugins(client)
+        problems = []
+        for config in desired_configs:
+            if config.get('driver') and config['driver'] not in BUILTIN_DRIVERS:
+                resolved, reason = host.resolve(config['driver'], 'networkdriver')
+                if reason:
+                    problems.append((config['name'], 'driver', reason))
+                else:
+                    config['driver'] = resolved
+            ipam_driver = config.get('ipam_driver')
+            if ipam_driver and ipam_driver not in BUILTIN_IPAM_DRIVERS:
+                resolved, reason = host.resolve(ipam_driver, 'ipamdriver')
+                if reason:
+                    problems.append((config['name'], 'ipam_driver', reason))
+                else:
+                    config['ipam_driver'] = resolved
+        return problems

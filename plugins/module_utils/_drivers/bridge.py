@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bridge driver: networks on one host, each with a Linux bridge of its own.
+
+Private to this collection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption
+
+
+class BridgeDriver(Driver):
+    driver = 'bridge'
+    options = dict(
+        bridge_name=DriverOption('com.docker.network.bridge.name', 'str'),
+        mtu=DriverOption('com.docker.network.driver.mtu', 'int'),
+        enable_icc=DriverOption('com.docker.network.bridge.enable_icc', 'bool', default=True),
+        enable_ip_masquerade=DriverOption('com.docker.network.bridge.enable_ip_masquerade', 'bool', default=True),
+        host_binding_ipv4=DriverOption('com.docker.network.bridge.host_binding_ipv4', 'address', default='0.0.0.0'),
+    )
+    # The bridge's own address is on the host: a subnet overlapping another interface's is a real clash.
+    check_host_overlap = True
+
+    def owned_interfaces(self, network):
+        """The Linux bridge a bridge network creates on the host: its bridge_name, else br-<first 12 of the ID>."""
+        name = (network.get('Options') or {}).get('com.docker.network.bridge.name')
+        return [name or 'br-%s' % network['Id'][:12]]
+
+    def protected(self, network):
+        """Swarm makes docker_gwbridge for its overlay traffic: overridden must not remove it."""
+        if network.get('Name') == 'docker_gwbridge':
+            return "the swarm's gateway bridge"
+        return None

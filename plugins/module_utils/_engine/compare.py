@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Comparing a desired network with an existing one, per state, and what it becomes.
+
+Private to this collection."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import complete_config, subnet_sort_key, with_docker_defaults
+
+
+def differences(spec, desired, existing, state):
+    """Field names in which an existing network differs from the desired one.
+
+    ``merged`` compares only what is given, and labels/driver_opts only by the keys given.
+    ``replaced``/``overridden`` compare every field; not given means Docker's default, except
+    ``subnets``: when not given, whatever pool Docker allocated is accepted.
+    """
+    exact = state in ('replaced', 'overridden')
+    found = []
+    if desired['subnets'] is not None:
+        wanted = sorted((with_docker_defaults(entry) for entry in desired['subnets']), key=subnet_sort_key)
+        if wanted != existing['subnets']:
+            found.append('subnets')
+    for key, field in spec.top_level.items():
+        value = desired[key]
+        if value is None and exact:
+            value = field.default
+        if value is not None and value != existing[key]:
+            found.append(key)
+    for name, option in sorted(spec.options.items()):
+        value = desired[name]
+        if value is None and option.allocated_by_docker:
+            continue
+        if value is None and exact:
+            value = option.default
+        if (value is not None or exact) and value != existing[name]:
+            found.append(name)
+    for key in ('labels', 'driver_opts'):
+        wanted = desired[key]
+        have = existing[key]
+        if wanted is None and exact:
+            wanted = {}
+        if wanted is None:
+            continue
+        if exact and wanted != have:
+            found.append(key)
+        elif not exact and any(have.get(name) != value for name, value in wanted.items()):
+            found.append(key)
+    return found
+
+
+def target_config(spec, desired, existing, state):
+    """What the network becomes: under ``merged`` the existing one with the given fields laid over."""
+    if existing is None or state in ('replaced', 'overridden'):
+        return complete_config(spec, desired)
+    target = dict(existing)
+    for key, value in desired.items():
+        if value is None:
+            continue
+        if key in ('labels', 'driver_opts'):
+            combined = dict(existing.get(key) or {})
+            combined.update(value)
+            target[key] = combined
+        else:
+            target[key] = value
+    return target

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the daemon has now: its networks, their containers and services, read once and only as needed.
+
+Private to this collection. A no-op run makes one API round trip (GET /networks, which carries IPAM,
+Options and Labels); containers are only looked at for networks whose attachments are managed,
+recreated or deleted.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import endpoint_from_container
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker
+
+
+class CurrentState:
+    """The networks of one driver on the daemon behind ``client`` (a DockerClient), cached per run."""
+
+    def __init__(self, client, spec):
+        self.client = client
+        self.spec = spec
+        self._networks = None
+        self._container_names = None
+        self._services = None
+
+    def networks(self, refresh=False):
+        if self._networks is None or refresh:
+            self._networks = self.client.list_networks()
+        return self._networks
+
+    def by_name(self):
+        return dict((network['Name'], network) for network in self.networks())
+
+    def managed(self):
+        """This driver's networks, predefined ones left out, sorted by name."""
+        return [network for network in sorted(self.networks(), key=lambda n: n['Name'])
+                if self.spec.manages(network) and network['Name'] not in self.spec.predefined]
+
+    def gathered(self, refresh=False):
+        """This driver's networks in the config format."""
+        self.networks(refresh=refresh)
+        return [from_docker(self.spec, network) for network in self.managed()]
+
+    def endpoints(self, network):
+        """Every container attached to ``network``, running or stopped, as endpoint dicts."""
+        found = []
+        for summary in self.client.list_containers(all=True, network=network['Id']):
+            container = self.client.inspect_container(summary['Id'])
+            found.append(endpoint_from_container(container, network['Name'], network['Id']))
+        for service in self.services_of(network):
+            found.append(dict(name='(service)', service=service, aliases=[], ipv4_address=None, ipv6_address=None,
+                              running=True))
+        return sorted(found, key=lambda endpoint: endpoint['name'])
+
+    def services_of(self, network):
+        """Names of swarm services that use ``network``: attached to it, or published through it (ingress).
+
+        Only a swarm-scoped network can carry services, and only a manager can list them; the
+        services are listed once per run, and only when such a network is recreated or deleted.
+        """
+        if network.get('Scope') != 'swarm':
+            return []
+        if self._services is None:
+            try:
+                self._services = self.client.list_services()
+            except DockerAPIError:
+                # Not a manager: this host cannot see services, and cannot change swarm networks either.
+                self._services = []
+        using = set()
+        for service in self._services:
+            spec = service.get('Spec') or {}
+            targets = [attachment.get('Target') for attachment in
+                       ((spec.get('TaskTemplate') or {}).get('Networks') or spec.get('Networks') or [])]
+            virtual_ips = [vip.get('NetworkID') for vip in ((service.get('Endpoint') or {}).get('VirtualIPs') or [])]
+            if network['Id'] in targets or network['Name'] in targets or network['Id'] in virtual_ips:
+                using.add(spec.get('Name') or service.get('ID'))
+        return sorted(using)
+
+    def container_names(self):
+        if self._container_names is None:
+            listed = self.client.list_containers(all=True)
+            self._container_names = set(name.lstrip('/') for container in listed for name in container.get('Names') or [])
+        return self._container_names

@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The resource-module state machine every ``*_networks`` module runs (config + state).
+
+Private to this collection. A driver module names its Driver class (plugins/module_utils/_drivers/),
+builds its argspec with ``network_module_argspec(DRIVER)`` and calls ``run_network_module``:
+
+    merged      create what is missing, compare only what is given
+    replaced    each listed network exactly as given
+    overridden  replaced, and this driver's unlisted networks removed
+    deleted     listed networks removed
+    gathered    this driver's networks in config format, under the result key ``gathered``
+    rendered    Engine API payloads under ``rendered``, without contacting a daemon
+
+Everything is validated before anything changes; all problems are reported together. Whatever
+stops a run is an EngineError, caught here once and reported with ``changed`` and the actions done.
+The shared options are documented in the doc fragment ``fleetnet.docker.network_resource``
+(state, recreate) and, because doc fragments cannot extend an option's suboptions, the common
+``config`` suboptions below are repeated in each module's DOCUMENTATION.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec, this_host
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply import Applier
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import gathered_form, normalise_desired
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+
+STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
+
+SUBNET_OPTIONS = dict(
+    subnet=dict(type='str', required=True),
+    gateway=dict(type='str'),
+    ip_range=dict(type='str'),
+    aux_addresses=dict(type='dict'),
+)
+
+CONTAINER_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    aliases=dict(type='list', elements='str'),
+    ipv4_address=dict(type='str'),
+    ipv6_address=dict(type='str'),
+)
+
+# Per-network options every driver has; a module adds its driver's own.
+COMMON_NETWORK_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    subnets=dict(type='list', elements='dict', options=SUBNET_OPTIONS),
+    enable_ipv6=dict(type='bool'),
+    internal=dict(type='bool'),
+    attachable=dict(type='bool'),
+    labels=dict(type='dict'),
+    driver_opts=dict(type='dict'),
+    containers=dict(type='list', elements='dict', options=CONTAINER_OPTIONS),
+)
+
+
+def network_module_argspec(driver):
+    """Complete argspec: config (common + the options ``driver`` declares), state, recreate, connection options."""
+    network_options = dict(COMMON_NETWORK_OPTIONS)
+    network_options.update(driver.argspec())
+    return connection_argspec(
+        config=dict(type='list', elements='dict', options=network_options),
+        state=dict(type='str', default='merged', choices=list(STATES)),
+        recreate=dict(type='str', default='auto', choices=['auto', 'never']),
+    )
+
+
+def run_network_module(module, spec, connect=None):
+    """Run the module's state against the daemon and exit, or fail once with what stopped it.
+
+    ``connect(module)`` makes the DockerClient (a fake one in unit tests).
+    """
+    try:
+        result = run_state(module, spec, connect or (lambda module: DockerClient(module, raise_errors=True)))
+    except EngineError as exc:
+        module.fail_json(**exc.result())
+    module.exit_json(**result)
+
+
+def run_state(module, spec, connect):
+    """The result of the module's state; raises EngineError."""
+    params = module.params
+    state = params['state']
+    desired = [normalise_desired(spec, item) for item in params.get('config') or []]
+    # A name of the managed node is needed for messages before any connection exists.
+    host = this_host()
+    problems = [] if state == 'gathered' else static_problems(spec, desired, state)
+
+    if state == 'rendered':
+        if problems:
+            raise EngineError(problems=problems, host=host)
+        return dict(changed=False, rendered=[render_payload(spec, config) for config in desired])
+
+    client = connect(module)
+    host_problem = spec.preflight(client)
+    if host_problem:
+        # The config's own problems are reported with it, so one run shows everything to fix.
+        if not problems:
+            raise EngineError(host_problem)
+        raise EngineError(problems=problems, also=[host_problem], host=client.host)
+    current = CurrentState(client, spec)
+    if state == 'gathered':
+        return dict(changed=False, gathered=[gathered_form(config) for config in current.gathered()])
+
+    # Items with problems of their own are not planned: their comparison would mean nothing.
+    flawed = set(problem[0] for problem in problems)
+    valid = [config for config in desired if config['name'] not in flawed]
+    items, host_problems = plan(current, state, valid, params['recreate'], lambda: read_host_prefixes(module))
+    problems.extend(host_problems)
+    if problems:
+        raise EngineError(problems=problems, host=client.host)
+
+    before = [gathered_form(config) for config in current.gathered()]
+    changed = any(item.changes for item in items)
+    if changed and not module.check_mode:
+        Applier(client, spec).apply(items)
+        after = [gathered_form(config) for config in current.gathered(refresh=True)]
+    else:
+        after = predicted_after(before, items) if changed else before
+    result = dict(changed=changed, before=before, after=after, actions=[item.report() for item in items])
+    if module._diff:
+        result['diff'] = [item.diff() for item in items if item.changes]
+    return result
+
+
+def predicted_after(before, items):
+    """What check mode expects the networks to be once the plan is applied."""
+    by_name = dict((config['name'], config) for config in before)
+    for item in items:
+        if item.action == 'delete':
+            by_name.pop(item.name, None)
+        elif item.action in ('create', 'recreate'):
+            by_name[item.name] = gathered_form(item.after)
+    return [by_name[name] for name in sorted(by_name)]

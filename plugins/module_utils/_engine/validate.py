@@ -1,0 +1,189 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every reason not to go ahead, found before anything changes.
+
+Private to this collection. ``static_problems`` needs only the ``config`` (also under ``rendered``);
+the other checks look at the host as read for the plan. Problems are (network, field, reason) tuples."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+
+
+def static_problems(spec, configs, state=None):
+    """(network name, field, reason) for every problem visible in ``config`` alone.
+
+    ``deleted`` needs only names: the driver's own rules about the other fields are not checked then.
+    """
+    problems = []
+    counts = {}
+    for config in configs:
+        counts[config['name']] = counts.get(config['name'], 0) + 1
+    for name, count in sorted(counts.items()):
+        if count > 1:
+            problems.append((name, 'name', 'is listed %d times in config' % count))
+    mapped = dict((option.docker_key, name) for name, option in spec.options.items())
+    for config in configs:
+        name = config['name']
+        if name in spec.predefined:
+            problems.append((name, 'name', '"%s" is a predefined Docker network; it cannot be created, '
+                                           'changed or deleted' % name))
+        versions = []
+        for index, entry in enumerate(config.get('subnets') or []):
+            for field, reason in _ipam.subnet_problems(entry):
+                problems.append((name, field, reason))
+            try:
+                versions.append(_ipam.ip_version(entry['subnet']))
+            except ValueError:
+                pass
+        if 6 in versions and config.get('enable_ipv6') is False:
+            problems.append((name, 'enable_ipv6', 'is false but an IPv6 subnet is given'))
+        for field, reason in ([] if state == 'deleted' else spec.item_problems(config)):
+            problems.append((name, field, reason))
+        for key in sorted(config.get('driver_opts') or {}):
+            if key in mapped:
+                problems.append((name, 'driver_opts', '%s is set by the option %s; use that instead'
+                                 % (key, mapped[key])))
+        for option_name, option in sorted(spec.options.items()):
+            value = config.get(option_name)
+            if value is None:
+                continue
+            if option.kind == 'bool' and not isinstance(value, bool):
+                problems.append((name, option_name, '"%s" is not a boolean' % value))
+            if option.kind == 'int' and not isinstance(value, int):
+                problems.append((name, option_name, '"%s" is not a whole number' % value))
+            if option.kind == 'address':
+                try:
+                    _ipam.parse_address(value)
+                except ValueError as exc:
+                    problems.append((name, option_name, str(exc)))
+        seen = set()
+        for index, container in enumerate(config.get('containers') or []):
+            if container['name'] in seen:
+                problems.append((name, 'containers[%d].name' % index,
+                                 '"%s" is listed more than once' % container['name']))
+            seen.add(container['name'])
+            for family in ('ipv4_address', 'ipv6_address'):
+                address = container.get(family)
+                if address is None:
+                    continue
+                try:
+                    _ipam.parse_address(address)
+                except ValueError as exc:
+                    problems.append((name, 'containers[%d].%s' % (index, family), str(exc)))
+    return problems
+
+
+def restore_problems(endpoints, target_subnets):
+    """Why recreating a network would lose something of these endpoints (list of (field, reason))."""
+    problems = []
+    # A service shows up once for the network and once per local task container: name it once.
+    services = sorted(set(endpoint['service'] for endpoint in endpoints if endpoint.get('service')))
+    if services:
+        problems.append(('services', '%s would be cut off by recreating the network; remove or update them first'
+                         % ', '.join(services)))
+    for endpoint in endpoints:
+        for family in ('ipv4_address', 'ipv6_address'):
+            address = endpoint.get(family)
+            if not address:
+                continue
+            if not target_subnets:
+                problems.append(('subnets', 'are not given, so the static address %s of container "%s" cannot be '
+                                            'kept' % (address, endpoint['name'])))
+            elif not _ipam.fits_subnets(address, [entry['subnet'] for entry in target_subnets]):
+                problems.append(('subnets', '%s would not hold the static address %s of container "%s"'
+                                 % (', '.join(entry['subnet'] for entry in target_subnets), address, endpoint['name'])))
+    return problems
+
+
+def _subnets_of(network):
+    return [pool['Subnet'] for pool in ((network.get('IPAM') or {}).get('Config') or []) if pool.get('Subnet')]
+
+
+def delete_problems(name, endpoints):
+    """Why a network with these endpoints cannot be deleted."""
+    problems = []
+    services = sorted(set(endpoint['service'] for endpoint in endpoints if endpoint.get('service')))
+    if services:
+        problems.append((name, 'services', '%s still use it, so it cannot be deleted; remove the '
+                         'services or take the network out of them first' % ', '.join(services)))
+    running = [endpoint['name'] for endpoint in endpoints if endpoint.get('running') and not endpoint.get('service')]
+    if running:
+        problems.append((name, 'containers', 'cannot be deleted while containers are attached: %s; '
+                         'disconnect or stop them first' % ', '.join(running)))
+    return problems
+
+
+def missing_container_problems(desired, container_names):
+    """Containers listed in ``containers`` that do not exist on the host."""
+    problems = []
+    for index, container in enumerate(desired.get('containers') or []):
+        if container['name'] not in container_names:
+            problems.append((desired['name'], 'containers[%d].name' % index,
+                             'no container named "%s" exists on this host' % container['name']))
+    return problems
+
+
+def container_address_problems(item):
+    """Static addresses of containers to (re)connect that fall outside the subnets of a plan item's target."""
+    problems = []
+    subnets = [entry['subnet'] for entry in (item.target or {}).get('subnets') or []]
+    for endpoint in item.connect + item.reconnect:
+        for family in ('ipv4_address', 'ipv6_address'):
+            address = endpoint.get(family)
+            if address and not _ipam.fits_subnets(address, subnets):
+                problems.append((item.name, 'containers.%s' % family,
+                                 '%s of container "%s" is outside the subnets %s' % (
+                                     address, endpoint['name'], ', '.join(subnets) or '(none given)')))
+    return problems
+
+
+def overlap_problems(spec, items, by_name, read_host_prefixes):
+    """Subnets about to be created that collide with another network or with the host's own links.
+
+    ``by_name``: the host's networks (GET /networks) by name; ``read_host_prefixes`` is only called
+    when a subnet is about to change and the driver checks the host's own addresses.
+    """
+    changing = [item for item in items if item.action == 'create'
+                or (item.action == 'recreate' and 'subnets' in item.differences)]
+    # A config-only network allocates no addresses: it only holds settings for the networks made
+    # from it (Docker accepts any number of config-only networks with the same subnet).
+    changing = [item for item in changing if (item.target or {}).get('subnets')
+                and not item.target.get('config_only')]
+    # Another IPAM driver (a plugin) keeps address spaces of its own, which this host cannot see.
+    changing = [item for item in changing if item.target.get('ipam_driver') in (None, 'default')]
+    if not changing:
+        return []
+    final = dict((name, _subnets_of(network)) for name, network in by_name.items() if not network.get('ConfigOnly'))
+    for item in items:
+        if item.action == 'delete' or (item.target or {}).get('config_only'):
+            final.pop(item.name, None)
+        elif item.target is not None and item.target.get('subnets') is not None:
+            final[item.name] = [entry['subnet'] for entry in item.target['subnets']]
+    host_prefixes = []
+    if spec.check_host_overlap:
+        owned = set()
+        for network in by_name.values():
+            if spec.manages(network):
+                owned.update(spec.owned_interfaces(network))
+        host_prefixes = [prefix for prefix in read_host_prefixes() if prefix.interface not in owned]
+    problems = []
+    for item in changing:
+        for entry in item.target['subnets']:
+            mine = entry['subnet']
+            for other_name, other_subnets in sorted(final.items()):
+                if other_name == item.name:
+                    continue
+                for other in other_subnets:
+                    if _ipam.overlaps(mine, other):
+                        problems.append((item.name, 'subnet', '%s overlaps network "%s" (%s)'
+                                         % (mine, other_name, other)))
+            reported = set()
+            for prefix in host_prefixes:
+                if prefix.interface not in reported and _ipam.overlaps(mine, prefix.prefix):
+                    reported.add(prefix.interface)
+                    problems.append((item.name, 'subnet', '%s overlaps %s' % (mine, prefix.describe())))
+    return problems
