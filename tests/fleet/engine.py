@@ -103,7 +103,7 @@ def choose_version(entry):
                          ', '.join(versions) or 'nothing', TABLE))
 
 
-def fetch(engine, entries, target):
+def fetch(entries, target):
     apt_update({entry['suite'] for entry in entries})
     work = tempfile.mkdtemp(prefix='engine-', dir=CACHE)
     try:
@@ -187,7 +187,7 @@ def prepare(engine):
     if not cached(entries, target):
         os.makedirs(os.path.join(CACHE, 'engines'), exist_ok=True)
         print('engine: fetching Docker Engine %s from Debian into %s' % (engine, target), file=sys.stderr)
-        fetch(engine, entries, target)
+        fetch(entries, target)
     check(engine, entries, binaries)
     return binaries
 
