@@ -28,6 +28,10 @@ def main():
     unknown = [name for name in names if not os.path.isdir(os.path.join(TARGETS, name))]
     if unknown:
         sys.exit('unknown integration target(s): %s' % ', '.join(unknown))
+    # ansible-playbook passes a play with no hosts: an inventory that is gone (a fleet taken down
+    # meanwhile) would make every target pass without running.
+    if not os.path.isfile(args.inventory):
+        sys.exit('inventory %s does not exist: is the fleet up?' % args.inventory)
     env = dict(os.environ, FLEET_INVENTORY=args.inventory)
     # The venv's ansible-playbook, whichever interpreter runs this script.
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
