@@ -20,9 +20,10 @@ description:
     C(ipvlan_mode) option.
   - Validated before any change, on top of the checks of every network module, each failure naming host,
     network, field and reason. The parent must exist on the host (the error lists the host's interfaces).
-    A parent that another macvlan network on the host already uses is refused, as Docker allows one macvlan
-    network per parent in every mode. Options Docker refuses on config-only networks and on networks made
-    from them are refused.
+    A parent that another macvlan network on the host already uses is refused where the host's engine
+    (from the daemon's GET /version) refuses it. Before Docker Engine 27.0 that is every second macvlan
+    network on a parent, whatever its mode; from 27.0 only one next to a network in C(passthru) mode.
+    Options Docker refuses on config-only networks and on networks made from them are refused.
   - The subnet of a macvlan network is normally the LAN of the parent, so it is not checked against the
     host's own addresses; it is checked against the subnets of the host's other Docker networks.
   - See C(docs/macvlan.md) for when to use macvlan or ipvlan, the host shim and promiscuous mode.

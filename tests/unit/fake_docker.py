@@ -16,7 +16,7 @@ __metaclass__ = type
 import copy
 import hashlib
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError, DockerClient
 
 
 def network_id(name, serial=0):
@@ -56,10 +56,12 @@ class FakeDocker:
     """Stands in for DockerClient (the typed methods only), with a daemon kept in memory."""
 
     def __init__(self, networks=(), containers=(), services=(), swarm=None, plugins=(), info=None,
-                 api_version='1.41', host='h1', vanishing=()):
+                 api_version='1.41', host='h1', vanishing=(), engine_version='20.10.24'):
         self.host = host
         self.docker_host = 'unix:///var/run/docker.sock'
         self.api_version = api_version
+        self.engine_version = engine_version
+        self._engine = None
         self.networks = [copy.deepcopy(network) for network in networks]
         self.containers = [copy.deepcopy(item) for item in containers]
         # Container summaries that are listed but gone by the time they are inspected.
@@ -100,6 +102,15 @@ class FakeDocker:
 
     def api_at_least(self, version):
         return tuple(int(part) for part in self.api_version.split('.')) >= tuple(int(part) for part in version.split('.'))
+
+    # The real client's rules about engine versions, on this daemon's GET /version.
+    engine = DockerClient.engine
+    engine_at_least = DockerClient.engine_at_least
+    engine_problem = DockerClient.engine_problem
+
+    def version(self):
+        self._record('version')
+        return dict(Version=self.engine_version, ApiVersion=self.api_version)
 
     def info(self):
         self._record('info')

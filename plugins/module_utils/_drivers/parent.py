@@ -8,10 +8,12 @@ so both need that parent to exist on the host, both refuse a second network on a
 uses, and both take part in Docker's swarm-scoped pattern: a config-only network (driver ``null``) with
 the parent, subnet and per-node ip_range on every node, and one swarm network made from it.
 
-The rules below mirror what Docker 20.10 refuses, so a run fails in validation instead of half way:
+The rules below mirror what the host's Docker Engine refuses, so a run fails in validation instead
+of half way:
 
-- libnetwork's macvlan and ipvlan drivers allow one network per parent interface, whatever the mode
-  and also for internal networks ("network dm-... is already using parent interface eth0"); a
+- libnetwork's ipvlan driver, and its macvlan driver before Engine 27.0 (moby#47318), allow one network
+  per parent interface, whatever the mode and also for internal networks ("network dm-... is already
+  using parent interface eth0"); from 27.0 macvlan networks share a parent (see macvlan.py). A
   config-only network does not reach the driver, so any number of them share a parent and a subnet.
 - a config-only network carries only network-specific fields: no internal, attachable or swarm scope.
 - a network made from a config-only one (config_from) takes everything from it: no parent, mode,
@@ -90,6 +92,7 @@ class ParentDriver(Driver):
     def __init__(self, module=None):
         super(ParentDriver, self).__init__(module)
         self.on_swarm_worker = False
+        self.client = None  # set by preflight: what the host's engine allows depends on its version
 
     def read_interfaces(self):
         """The host's interface names (only called when a parent is given)."""
@@ -134,6 +137,7 @@ class ParentDriver(Driver):
         containers uses it, and only a manager can remove it. So ``overridden`` on a worker must leave
         it alone instead of planning a deletion that Docker refuses (or that fails on its containers).
         """
+        self.client = client
         swarm = client.info().get('Swarm') or {}
         self.on_swarm_worker = swarm.get('LocalNodeState') == 'active' and not swarm.get('ControlAvailable')
         return None
@@ -143,8 +147,13 @@ class ParentDriver(Driver):
             return 'a swarm-scoped network on a swarm worker: only a manager can remove it'
         return None
 
+    def shared_parent_problem(self, parent, other, mode, other_mode):  # pylint: disable=unused-argument
+        """Why a network in `mode` cannot share `parent` with `other` (in `other_mode`), or None."""
+        return ('%s is already used by %s; Docker allows one %s network per parent interface, whatever its mode: '
+                'use a VLAN sub-interface (%s.<id>) for another one' % (parent, other, self.driver, parent))
+
     def batch_problems(self, desired_configs, existing_networks):
-        """Missing parents, one network per parent, a kernel without this driver's links."""
+        """Missing parents, networks sharing a parent, a kernel without this driver's links."""
         driver = self.driver
         found = []
         if desired_configs:
@@ -168,26 +177,28 @@ class ParentDriver(Driver):
             if reference and reference not in configs_by_name and not is_config_only(by_name.get(reference) or {}):
                 found.append((config['name'], 'config_from', 'no config-only network "%s" exists on this host or is '
                                                              'listed in config' % reference))
-        # Docker's drivers keep one network per parent interface. The networks listed here take the
-        # place of those with the same name on the host; every other network of the driver stays.
+        # Which networks may share a parent depends on the driver and the engine (shared_parent_problem).
+        # The networks listed here take the place of those with the same name on the host; every
+        # other network of the driver stays.
         users = {}
         for network in existing_networks:
             if network.get('Driver') == driver and network['Name'] not in configs_by_name:
                 parent = _parent_of(network, by_name)
                 if parent:
-                    users.setdefault(parent, []).append('network "%s" (on the host)' % network['Name'])
+                    mode = _driver_options_of(network, by_name).get(self.mode_key)
+                    users.setdefault(parent, []).append(('network "%s" (on the host)' % network['Name'], mode))
         for config in desired_configs:
             parent = _desired_parent(config, configs_by_name, by_name)
             if not parent:
                 continue
             if config.get('scope') == 'swarm':
                 continue  # made on each node from its config-only network, which is counted instead
-            for other in users.get(parent, []):
-                found.append((config['name'], 'parent', '%s is already used by %s; Docker allows one %s network per '
-                                                        'parent interface, whatever its mode: use a VLAN '
-                                                        'sub-interface (%s.<id>) for another one'
-                              % (parent, other, driver, parent)))
-            users.setdefault(parent, []).append('network "%s" (in config)' % config['name'])
+            mode = _desired_mode(config, configs_by_name, by_name, self.mode_key)
+            for other, other_mode in users.get(parent, []):
+                reason = self.shared_parent_problem(parent, other, mode, other_mode)
+                if reason:
+                    found.append((config['name'], 'parent', reason))
+            users.setdefault(parent, []).append(('network "%s" (in config)' % config['name'], mode))
         return found
 
 
@@ -221,15 +232,29 @@ def _common_item_problems(config, driver):
     return problems
 
 
-def _parent_of(network, by_name):
-    """The parent interface a network uses on this host, or None (a config-only network uses none)."""
-    if is_config_only(network):
-        return None
+def _driver_options_of(network, by_name):
+    """The driver options a network uses on this host (its config-only network's, for one made from it)."""
     options = network.get('Options') or {}
     reference = (network.get('ConfigFrom') or {}).get('Network')
     if reference and reference in by_name:
         options = by_name[reference].get('Options') or {}
-    return options.get('parent')
+    return options
+
+
+def _parent_of(network, by_name):
+    """The parent interface a network uses on this host, or None (a config-only network uses none)."""
+    if is_config_only(network):
+        return None
+    return _driver_options_of(network, by_name).get('parent')
+
+
+def _desired_mode(config, configs_by_name, by_name, mode_key):
+    reference = config.get('config_from')
+    if reference in configs_by_name:
+        return configs_by_name[reference].get('mode')
+    if reference:
+        return _driver_options_of(by_name.get(reference) or {}, by_name).get(mode_key)
+    return config.get('mode')
 
 
 def _desired_parent(config, configs_by_name, by_name):

@@ -143,14 +143,60 @@ def test_rules_of_config_only_networks_and_networks_made_from_them():
 def test_one_network_per_parent_in_every_mode_also_internal():
     found = problems(MACVLAN, [dict(name='b', parent='eth0', mode='vepa', internal=True, subnets=[dict(subnet='10.94.2.0/24')])],
                      existing=[network('a')])
-    assert found == [('b', 'parent', 'eth0 is already used by network "a" (on the host); Docker allows one macvlan '
-                                     'network per parent interface, whatever its mode: use a VLAN sub-interface '
-                                     '(eth0.<id>) for another one')]
+    assert found == [('b', 'parent', 'eth0 is already used by network "a" (on the host); Docker Engine before 27.0 '
+                                     'allows one macvlan network per parent interface, whatever its mode: use a VLAN '
+                                     'sub-interface (eth0.<id>) for another one')]
     # The listed network replaces the one of the same name: recreating "a" on eth0 is fine.
     assert problems(MACVLAN, [dict(name='a', parent='eth0', mode='private')], existing=[network('a')]) == []
     # Another parent, or config-only networks (which never reach the driver), share nothing.
     assert problems(MACVLAN, [dict(name='b', parent='eth0.5'), dict(name='c', config_only=True, parent='eth0'),
                               dict(name='d', config_only=True, parent='eth0')], existing=[network('a')]) == []
+
+
+def on_engine(api_version, engine_version, driver_class=MacvlanOnTestHost):
+    """A driver whose preflight has seen a host running that engine."""
+    driver = driver_class()
+    driver.preflight(FakeDocker(api_version=api_version, engine_version=engine_version))
+    return driver
+
+
+def test_engine_27_lets_macvlan_networks_share_a_parent_except_in_passthru_mode():
+    newer = on_engine('1.51', '28.5.2')
+    second = dict(name='b', parent='eth0', mode='vepa', subnets=[dict(subnet='10.94.2.0/24')])
+    assert problems(newer, [second], existing=[network('a')]) == []
+    assert problems(newer, [dict(second, mode='passthru')], existing=[network('a')]) == [
+        ('b', 'parent', 'eth0 is already used by network "a" (on the host); a macvlan network in passthru mode needs '
+                        'its parent interface to itself: use another interface or a VLAN sub-interface (eth0.<id>)')]
+    assert [name for name, _field, _reason in problems(newer, [second], existing=[
+        network('a', options={'parent': 'eth0', 'macvlan_mode': 'passthru'})])] == ['b']
+    # Two listed networks on one parent: the same rule between them.
+    assert problems(newer, [dict(second, name='c', subnets=[dict(subnet='10.94.3.0/24')]), second]) == []
+
+
+def test_before_27_the_error_names_the_hosts_engine():
+    older = on_engine('1.45', '26.1.5')
+    found = problems(older, [dict(name='b', parent='eth0', subnets=[dict(subnet='10.94.2.0/24')])], existing=[network('a')])
+    assert found == [('b', 'parent', 'eth0 is already used by network "a" (on the host); Docker Engine before 27.0 '
+                                     'allows one macvlan network per parent interface, whatever its mode (another macvlan '
+                                     'network on the same parent needs Docker Engine 27.0 (API 1.46) or later; this host '
+                                     'runs 26.1.5 (API 1.45)): use a VLAN sub-interface (eth0.<id>) for another one')]
+
+
+def test_ipvlan_keeps_one_network_per_parent_on_every_engine():
+    newer = on_engine('1.51', '28.5.2', IpvlanOnTestHost)
+    found = problems(newer, [dict(name='b', parent='eth0', mode='l2', subnets=[dict(subnet='10.94.2.0/24')])],
+                     existing=[network('a', driver='ipvlan', options={'parent': 'eth0', 'ipvlan_mode': 'l2'})])
+    assert [(name, field) for name, field, _reason in found] == [('b', 'parent')]
+    assert 'Docker allows one ipvlan network per parent interface' in found[0][2]
+
+
+def test_a_pinned_older_api_version_is_named():
+    client = FakeDocker(api_version='1.41', engine_version='28.5.2')
+    client.version = lambda: dict(Version='28.5.2', ApiVersion='1.51')
+    assert client.engine_problem('gw_priority', '28.0') == (
+        'gw_priority needs Docker Engine 28.0 (API 1.48) or later; this host runs 28.5.2 (API 1.51), '
+        'but the connection uses API 1.41 (api_version)')
+    assert FakeDocker(api_version='1.51').engine_problem('gw_priority', '28.0') is None
 
 
 def test_a_swarm_network_occupies_the_parent_of_its_config_only_network():

@@ -1,0 +1,158 @@
+"""Run the integration targets on sandbox fleets of several Docker Engines (what `make test` runs).
+
+    matrix.py --fleet NAME [--hosts 3] [--side-by-side] ENGINE[:TARGET,TARGET...] ...
+
+Each ENGINE (see `tests/fleet/fleet engines`) gets a fleet of its own, named NAME with the engine
+appended (fleet285 for 28.5), brought up, given the targets (all of them when none are listed),
+taken down and checked to have left nothing behind. With --side-by-side the engines' fleets run at
+the same time, otherwise one after another. The summary names, per engine, the real engine and API
+version the hosts ran and which targets passed and failed; its last line is "N passed, N failed".
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+FLEET_TOOL = os.path.join(ROOT, 'tests', 'fleet', 'fleet')
+RUN = os.path.join(HERE, 'run.py')
+TARGETS = os.path.join(HERE, 'targets')
+
+
+def fleet_name(base, engine):
+    """fleet + 28.5 -> fleet285; names have at most 8 characters, so the base gives way."""
+    code = engine.replace('.', '')
+    return base[:8 - len(code)] + code
+
+
+def parse_engine(spec):
+    engine, _colon, targets = spec.partition(':')
+    return engine, [name for name in targets.split(',') if name]
+
+
+def engine_version(inventory):
+    """What the fleet's hosts really run, from the inventory the fleet tool wrote."""
+    versions = set()
+    with open(inventory) as lines:
+        for line in lines:
+            fields = dict(field.split('=', 1) for field in line.split()[1:] if '=' in field)
+            if 'fleet_engine_version' in fields:
+                versions.add('Docker Engine %s, API %s' % (fields['fleet_engine_version'], fields['fleet_api_version']))
+    return '; '.join(sorted(versions)) or 'unknown'
+
+
+class EngineRun:
+    def __init__(self, engine, targets, args, quiet):
+        self.engine = engine
+        self.targets = targets
+        self.fleet = fleet_name(args.fleet, engine)
+        self.hosts = args.hosts
+        self.python = args.python
+        self.quiet = quiet
+        self.passed, self.failed = [], []
+        self.problems = []
+        self.version = 'not started'
+        self.seconds = 0
+        self.log = tempfile.NamedTemporaryFile('w+', prefix='matrix-%s-' % self.fleet, suffix='.log', delete=False)
+
+    def env(self):
+        env = dict(os.environ, FLEET_NAME=self.fleet, FLEET_ENGINE=self.engine)
+        if self.python:
+            env['FLEET_PYTHON'] = self.python
+        return env
+
+    def shell(self, command, stdout=None):
+        """Run command for this engine's fleet; side by side, its output goes to the engine's log."""
+        if self.quiet:
+            return subprocess.run(command, env=self.env(), stdout=stdout or self.log, stderr=self.log, check=False, text=True)
+        return subprocess.run(command, env=self.env(), stdout=stdout, check=False, text=True)
+
+    def say(self, text):
+        print('=== [%s] %s' % (self.engine, text), flush=True)
+
+    def run(self):
+        started = time.time()
+        try:
+            self.run_on_fleet()
+        finally:
+            if self.shell([FLEET_TOOL, 'down']).returncode != 0:
+                self.problems.append('fleet down failed')
+            if self.shell([FLEET_TOOL, 'check-down']).returncode != 0:
+                self.problems.append('fleet check-down found traces left')
+            self.seconds = time.time() - started
+            self.say('done in %.0fs' % self.seconds)
+
+    def run_on_fleet(self):
+        self.say('fleet %s up (%d hosts)' % (self.fleet, self.hosts))
+        self.log.flush()
+        up = self.shell([FLEET_TOOL, 'up', str(self.hosts)], stdout=subprocess.PIPE)
+        if up.returncode != 0:
+            self.problems.append('fleet up failed')
+            self.failed = self.targets or sorted(os.listdir(TARGETS))
+            return
+        inventory = up.stdout.strip().splitlines()[-1]
+        self.version = engine_version(inventory)
+        self.say('fleet %s runs %s' % (self.fleet, self.version))
+        with tempfile.NamedTemporaryFile('r', suffix='.json') as results:
+            self.log.flush()
+            self.shell([sys.executable, RUN, '--inventory', inventory, '--results', results.name] + self.targets)
+            try:
+                outcome = json.load(results)
+            except ValueError:
+                outcome = {'passed': [], 'failed': self.targets or ['(run.py did not finish)']}
+        self.passed, self.failed = outcome['passed'], outcome['failed']
+
+
+def summary(runs):
+    lines = ['', '== integration targets per engine']
+    for run in runs:
+        lines.append('%s (fleet %s; %s): %d passed, %d failed in %.0fs'
+                     % (run.engine, run.fleet, run.version, len(run.passed), len(run.failed), run.seconds))
+        lines.append('  passed: %s' % (' '.join(run.passed) or '-'))
+        lines.append('  failed: %s' % (' '.join(run.failed) or '-'))
+        for problem in run.problems:
+            lines.append('  problem: %s' % problem)
+    passed = sum(len(run.passed) for run in runs)
+    failed = sum(len(run.failed) + (1 if run.problems and not run.failed else 0) for run in runs)
+    lines.append('%d passed, %d failed' % (passed, failed))
+    return '\n'.join(lines), failed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--fleet', default='fleet')
+    parser.add_argument('--hosts', type=int, default=3)
+    parser.add_argument('--python', help='interpreter the hosts run modules with (FLEET_PYTHON)')
+    parser.add_argument('--side-by-side', action='store_true')
+    parser.add_argument('engines', nargs='+', metavar='ENGINE[:TARGET,...]')
+    args = parser.parse_args()
+    runs = [EngineRun(engine, targets, args, quiet=args.side_by_side)
+            for engine, targets in map(parse_engine, args.engines)]
+    if len({run.fleet for run in runs}) != len(runs):
+        sys.exit('matrix: every engine needs a fleet of its own; an engine is listed twice')
+    if args.side_by_side:
+        threads = [threading.Thread(target=run.run) for run in runs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for run in runs:
+            run.log.seek(0)
+            print('\n=== [%s] output of fleet %s\n%s' % (run.engine, run.fleet, run.log.read()), flush=True)
+    else:
+        for run in runs:
+            run.run()
+    text, failed = summary(runs)
+    print(text)
+    for run in runs:
+        os.unlink(run.log.name)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
