@@ -5,7 +5,7 @@
 
 Private to this collection. The pure logic is in ``_swarm``; this file is the part that talks to
 Docker, through ``DockerClient`` (``client.call`` for reads, ``attempt`` where a refusal has to be
-looked at before failing). Membership changes on one host run under a lock (``host_lock``), so two
+looked at before failing). Membership changes on one host run under a lock (``HostLock``), so two
 runs against one host at the same time do not break each other's join.
 """
 
@@ -56,7 +56,7 @@ def lock_path(docker_host):
     return os.path.join(folder, 'fleetnet-docker-swarm-%s.lock' % digest)
 
 
-class host_lock:
+class HostLock:
     """Exclusive hold of a daemon's swarm membership for the length of a `with` block."""
 
     def __init__(self, path, seconds=LOCK_SECONDS, sleep=time.sleep):
@@ -96,7 +96,7 @@ class SwarmRunner:
         self.changed = False
         self.settle_seconds = settle_seconds
         self.sleep = sleep
-        self.lock = lock or (lambda: host_lock(lock_path(client.docker_host), sleep=sleep))
+        self.lock = lock or (lambda: HostLock(lock_path(client.docker_host), sleep=sleep))
         # state -> (handler, whether it changes this host's membership and so runs under the lock)
         self.states = {
             'present': (self.state_present, True),

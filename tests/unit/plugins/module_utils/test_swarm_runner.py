@@ -13,7 +13,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import DEFA
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import (
     SwarmFailure,
     SwarmRunner,
-    host_lock,
+    HostLock,
 )
 
 TOKEN = 'SWMTKN-1-secret-worker-token'
@@ -238,9 +238,9 @@ def test_node_states_need_a_manager():
 
 def test_the_host_lock_is_exclusive(tmp_path):
     path = str(tmp_path / 'swarm.lock')
-    with host_lock(path):
+    with HostLock(path):
         with pytest.raises(SwarmFailure, match='another run has been changing the swarm membership'):
-            with host_lock(path, seconds=0, sleep=Clock()):
+            with HostLock(path, seconds=0, sleep=Clock()):
                 pass
-    with host_lock(path, seconds=0):
+    with HostLock(path, seconds=0):
         pass
