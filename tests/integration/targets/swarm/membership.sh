@@ -102,9 +102,9 @@ case_two() {
     ! role two h1,h2 h3 || fail "the role passed with two swarms among the managers"
     grep -q "2 different swarms: swarm $one (managers h1); swarm $two (managers h2)" "$logs/two" ||
         fail "the error does not name both swarms and their hosts: $(shown two)"
-    [ "$(cluster_of h1)" = "$one" ] && [ "$(cluster_of h2)" = "$two" ] || fail "a swarm changed"
+    if [ "$(cluster_of h1)" != "$one" ] || [ "$(cluster_of h2)" != "$two" ]; then fail "a swarm changed"; fi
     [ "$(swarm_state h3)" = inactive ] || fail "h3 changed"
-    [ "$(on h1 docker node ls -q | wc -l)" = 1 ] && [ "$(on h2 docker node ls -q | wc -l)" = 1 ] || fail "nodes changed"
+    if [ "$(on h1 docker node ls -q | wc -l)" != 1 ] || [ "$(on h2 docker node ls -q | wc -l)" != 1 ]; then fail "nodes changed"; fi
 }
 
 case_stuck() {
