@@ -3,10 +3,6 @@
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: swarm
 short_description: Create, join, leave and manage a Docker swarm and its nodes
@@ -18,7 +14,13 @@ description:
     V(absent) leaves the swarm. V(node_present) sets another node's role, availability and labels;
     V(node_absent) removes a node that has left or is down. V(gathered) reports the swarm.
   - Join tokens and unlock keys never appear in results, diffs, errors or verbose logs; the only
-    exception is O(include_join_tokens) with O(state=gathered).
+    exception is O(include_join_tokens) with O(state=gathered). Error messages never hold a secret, so
+    a task under C(no_log) can show RV(msg) of its registered result (see C(docs/swarm.md)).
+  - A node stuck in a join that did not finish (local swarm state V(pending) for more than 30 seconds,
+    or V(error), for example after the host was cut off during its join) leaves that attempt and joins
+    (V(joined)) or creates the swarm (V(present)) again. A failed join leaves its attempt itself.
+  - Runs that change one host's membership (V(present), V(joined), V(absent)) wait for each other
+    (a lock file in the managed node's C(/run)), so two runs at the same time do not break a join.
   - See C(docs/swarm.md) for the ports the hosts must open to each other.
 version_added: 0.1.0
 author:
@@ -39,6 +41,7 @@ options:
       - V(joined) - this node is a member of the swarm at O(remote_addrs).
       - V(absent) - this node is in no swarm.
       - V(node_present) - run on a manager; the swarm node O(node) has the given O(role), O(availability) and O(node_labels).
+        A demotion that would leave the remaining managers without a reachable majority (raft quorum) is refused.
       - V(node_absent) - run on a manager; the swarm node O(node) is removed from the swarm's node list.
       - V(gathered) - report the swarm; never changes anything.
     type: str
@@ -225,6 +228,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+msg:
+  description:
+    - On failure, what failed on which host and why. Never holds a join token or unlock key, so it is
+      safe to show from a task that has C(no_log).
+  returned: failure
+  type: str
+  sample: 'h2: joining the swarm at 10.0.0.1 failed: Timeout was reached before node joined...'
 changed:
   description: Whether anything changed (or would change in check mode).
   returned: always
@@ -295,7 +305,7 @@ swarm:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
-from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import SwarmRunner
+from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import SwarmRunner
 
 
 def argument_spec():
@@ -345,8 +355,10 @@ def main():
         ],
         supports_check_mode=True,
     )
-    client = DockerClient(module)
-    module.exit_json(**SwarmRunner(module, client).run())
+    result = SwarmRunner(module, DockerClient(module)).run()
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':
