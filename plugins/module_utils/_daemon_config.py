@@ -60,6 +60,9 @@ KEYS = [
 ]
 BY_OPTION = dict((key.option, key) for key in KEYS)
 BY_JSON = dict((key.json_key, key) for key in KEYS)
+# Settings of the default bridge (docker0), which dockerd keeps while live-restored containers use it.
+DEFAULT_BRIDGE_KEYS = ['bip', 'bip6', 'fixed_cidr', 'fixed_cidr_v6', 'mtu', 'icc', 'ip_masq', 'ipv6',
+                       'default_gateway', 'default_gateway_v6']
 FIREWALL_BACKENDS = ['iptables', 'nftables']
 # dockerd --validate checks a configuration file without starting a daemon (moby 23.0).
 VALIDATE_SINCE = '23.0'
@@ -130,7 +133,10 @@ def _canonical_net(value):
 
 
 def desired_from_params(config):
-    """{json key: canonical value} of the keys the user gave (None means not given)."""
+    """{json key: value} of the keys the user gave (None means not given), as written to the file.
+
+    Values stay as given so that validation sees them (host bits, a missing prefix length);
+    candidate_file compares them in canonical form."""
     desired = {}
     for option, value in (config or {}).items():
         if value is None or option not in BY_OPTION:
@@ -138,7 +144,9 @@ def desired_from_params(config):
         key = BY_OPTION[option]
         if key.option == 'default_address_pools':
             value = [dict(base=pool['base'], size=pool['size']) for pool in value]
-        desired[key.json_key] = _canonical(key, value)
+        if key.option == 'default_network_opts':
+            value = _canonical(key, value)  # dockerd wants the option values as strings
+        desired[key.json_key] = value
     return desired
 
 
@@ -157,7 +165,7 @@ def candidate_file(current, desired, state):
         candidate[name] = value
     for name, value in desired.items():
         key = BY_JSON[name]
-        if name in candidate and _canonical(key, candidate[name]) == value:
+        if name in candidate and _canonical(key, candidate[name]) == _canonical(key, value):
             continue
         candidate[name] = value
     return candidate
@@ -228,7 +236,7 @@ def _interface(text, version, option):
     if '/' not in u'%s' % text:
         raise ValueError('"%s" has no prefix length' % text)
     if interface.version != version:
-        raise ValueError('"%s" is not an IPv%d address; use %s' % (text, interface.version, _other(option)))
+        raise ValueError('"%s" is an IPv%d address; use %s' % (text, interface.version, _other(option)))
     network = interface.network
     if network.num_addresses > 2 and interface.ip in (network.network_address, network.broadcast_address) \
             and version == 4:
@@ -389,7 +397,7 @@ def _bip_problems(given, current, facts, problems):
     for option in ('bip', 'bip6'):
         key = BY_OPTION[option]
         value = given.get(key.json_key)
-        if value is None or _canonical(key, current.get(key.json_key)) == value:
+        if value is None or _canonical(key, current.get(key.json_key)) == _canonical(key, value):
             continue
         try:
             network = str(ipaddress.ip_interface(u'%s' % value).network)
@@ -399,9 +407,8 @@ def _bip_problems(given, current, facts, problems):
 
 
 def _version_problems(given, facts, problems):
-    for name in given:
-        key = BY_JSON[name]
-        if key.since and facts.engine_version and not engine_at_least(facts.engine_version, key.since):
+    for key in KEYS:
+        if key.json_key in given and key.since and facts.engine_version and not engine_at_least(facts.engine_version, key.since):
             problems.append((key.option, 'needs Docker Engine %s or newer; the host runs %s'
                              % (key.since, facts.engine_version)))
 

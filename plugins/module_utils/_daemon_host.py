@@ -137,15 +137,19 @@ def run_restart(module, command):
 
 
 def wait_for_new_daemon(client, old_pid, timeout):
-    """Wait until a dockerd other than ``old_pid`` answers the API; the new DaemonProcess or None."""
+    """Wait until the API answers, from a dockerd other than ``old_pid`` when that is known.
+
+    True when it did within ``timeout`` seconds. Without a known old pid (no dockerd process
+    seen on this host) an answer is all there is to wait for.
+    """
     deadline = time.time() + timeout
     while time.time() < deadline:
         process = find_dockerd()
-        if process is not None and process.pid != old_pid:
+        if old_pid is None or (process is not None and process.pid != old_pid):
             try:
                 client.api.ping()
-                return process
+                return True
             except Exception:  # the socket exists before the API answers
                 pass
         time.sleep(0.5)
-    return None
+    return False

@@ -79,15 +79,22 @@ class DaemonNetwork:
             swarm_active=swarm_state in ('active', 'pending', 'locked', 'error'))
         return info, facts
 
-    def container_problems(self, info, candidate):
+    def container_problems(self, info, candidate, changed_keys):
         """A restart stops every running container unless live restore is on before and after it."""
-        if self.params['allow_container_restart']:
-            return []
-        if info.get('LiveRestoreEnabled') and candidate.get('live-restore') is True:
-            return []
         running = self.client.call('listing running containers (GET /containers/json)', self.client.api.containers)
         names = sorted(name.lstrip('/') for container in running for name in (container.get('Names') or [])[:1])
         if not names:
+            return []
+        if info.get('LiveRestoreEnabled') and candidate.get('live-restore') is True:
+            # dockerd keeps the default bridge as it is while restored containers run on it.
+            kept = [key for key in changed_keys if key in daemon_config.DEFAULT_BRIDGE_KEYS]
+            if not kept:
+                return []
+            return [(None, 'live restore keeps the running container%s %s through the restart, and dockerd then '
+                           'keeps the default bridge as it is: %s would not take effect; stop %s first'
+                     % ('' if len(names) == 1 else 's', ', '.join(names), ', '.join(kept),
+                        'it' if len(names) == 1 else 'them'))]
+        if self.params['allow_container_restart']:
             return []
         return [(None, 'restarting dockerd would stop the running container%s %s (live_restore is not on '
                        'before and after the restart); set allow_container_restart: true to allow it'
@@ -123,7 +130,7 @@ class DaemonNetwork:
         info, facts = self.read_facts(given, process)
         problems = daemon_config.validate(given, current, candidate, facts)
         if will_restart:
-            problems += self.container_problems(info, candidate)
+            problems += self.container_problems(info, candidate, daemon_config.changed_keys(current, candidate))
         new_text = daemon_config.render_file(candidate) if file_changed else (text or '')
         validated = False
         if not problems and file_changed and process is not None:
@@ -157,10 +164,10 @@ class DaemonNetwork:
     def restart(self, process, path, previous_text, result):
         old_pid = process.pid if process else None
         rc, output = daemon_host.run_restart(self.module, self.params['restart_command'])
-        new_process = daemon_host.wait_for_new_daemon(self.client, old_pid, self.params['restart_timeout']) if rc == 0 else None
-        if new_process is not None:
+        if rc == 0 and daemon_host.wait_for_new_daemon(self.client, old_pid, self.params['restart_timeout']):
             return
-        reason = ('the restart command "%s" exited with %d: %s' % (self.params['restart_command'], rc, output) if rc
+        reason = ('the restart command "%s" exited with %d%s' % (self.params['restart_command'], rc,
+                                                                 ': ' + output if output else '') if rc
                   else 'dockerd did not answer within %d seconds after "%s"' % (self.params['restart_timeout'],
                                                                                 self.params['restart_command']))
         if previous_text is not None:

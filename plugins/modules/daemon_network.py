@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: daemon_network
 short_description: Declare the network settings of a host's Docker daemon (daemon.json)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Sets the network keys of the daemon's configuration file (the default bridge, default address pools,
     firewall, DNS and live restore) and leaves every other key, the file's mode and its owner as they are.
