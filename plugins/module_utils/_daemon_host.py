@@ -48,7 +48,7 @@ def _same_network_namespace(pid):
 def _is_dockerd(pid):
     try:
         return _read('/proc/%d/comm' % pid).strip() == 'dockerd'
-    except (OSError, IOError):
+    except OSError:
         return False
 
 
@@ -64,7 +64,7 @@ def _process(pid):
         argv = [part.decode('utf-8', 'replace') for part in _read('/proc/%d/cmdline' % pid, 'rb').split(b'\0') if part]
         stat = _read('/proc/%d/stat' % pid)
         executable = os.readlink('/proc/%d/exe' % pid)
-    except (OSError, IOError):
+    except OSError:
         return None
     # Field 22 of /proc/PID/stat is the start time in clock ticks after boot; the name in
     # parentheses (field 2) may contain spaces, so count from its closing parenthesis.
@@ -78,7 +78,7 @@ def find_dockerd():
     for path in DEFAULT_PID_FILES:
         try:
             pid = int(_read(path).strip())
-        except (OSError, IOError, ValueError):
+        except (OSError, ValueError):
             continue
         if _is_dockerd(pid) and _same_network_namespace(pid):
             return _process(pid)
@@ -91,7 +91,7 @@ def read_text(path):
     """The file's text, or None when it does not exist."""
     try:
         return _read(path)
-    except (OSError, IOError) as exc:
+    except OSError as exc:
         if getattr(exc, 'errno', None) == 2:
             return None
         raise

@@ -113,7 +113,7 @@ class DaemonNetwork:
         try:
             text = daemon_host.read_text(path)
             current = daemon_config.parse_file(text or '', path)
-        except (OSError, IOError, daemon_config.ConfigFileError) as exc:
+        except (OSError, daemon_config.ConfigFileError) as exc:
             self.module.fail_json(msg='%s: cannot read the daemon configuration: %s' % (self.host, exc))
         result = dict(changed=False, config_path=path, engine_version=self.engine_version)
         if params['state'] == 'gathered':

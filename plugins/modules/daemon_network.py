@@ -104,8 +104,8 @@ options:
         elements: str
       default_network_opts:
         description:
-          - Default driver options of new networks, by driver, for example C({bridge: {com.docker.network.driver.mtu: "1400"}})
-            (Engine 24.0+).
+          - 'Default driver options of new networks, by driver, for example C({"bridge": {"com.docker.network.driver.mtu": "1400"}})
+            (Engine 24.0+).'
         type: dict
       allow_direct_routing:
         description: Accept packets routed directly to containers from any interface (Engine 28.2+).
