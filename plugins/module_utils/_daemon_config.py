@@ -74,7 +74,8 @@ class ConfigFileError(Exception):
 
 def version_tuple(version):
     """(major, minor, patch) of an engine version such as ``20.10.24+dfsg1`` or ``28.5.2``."""
-    numbers = re.findall(r'\d+', str(version).split('+')[0].split('-')[0])[:3]
+    # Distribution suffixes (+dfsg1, -ce, -rc.1) are not part of the engine's number.
+    numbers = re.findall(r'\d+', re.split(r'[+-]', str(version), maxsplit=1)[0])[:3]
     return tuple(int(number) for number in numbers)
 
 
@@ -461,7 +462,7 @@ def effect_problems(candidate, bridge_network, bridge_addresses, info):
     """
     problems = []
     options = (bridge_network or {}).get('Options') or {}
-    ipam = [entry for entry in ((bridge_network or {}).get('IPAM') or {}).get('Config') or []]
+    ipam = ((bridge_network or {}).get('IPAM') or {}).get('Config') or []
     v4 = [entry for entry in ipam if ':' not in entry.get('Subnet', '')]
     if 'bip' in candidate:
         wanted = _canonical(BY_OPTION['bip'], candidate['bip'])

@@ -156,7 +156,7 @@ class DaemonNetwork:
         if file_changed:
             daemon_host.write_file(self.module, path, new_text)
         if will_restart:
-            self.restart(process, path, text if file_changed else None, result)
+            self.restart(process, path, (text or '') if file_changed else None, result)
             self.verify(candidate, result)
             result['restart_needed'] = False
         return self.finish(result)
@@ -166,16 +166,18 @@ class DaemonNetwork:
         rc, output = daemon_host.run_restart(self.module, self.params['restart_command'])
         if rc == 0 and daemon_host.wait_for_new_daemon(self.client, old_pid, self.params['restart_timeout']):
             return
-        reason = ('the restart command "%s" exited with %d%s' % (self.params['restart_command'], rc,
-                                                                 ': ' + output if output else '') if rc
-                  else 'dockerd did not answer within %d seconds after "%s"' % (self.params['restart_timeout'],
-                                                                                self.params['restart_command']))
+        command, timeout = self.params['restart_command'], self.params['restart_timeout']
+        if rc:
+            reason = 'the restart command "%s" exited with %d%s' % (command, rc, ': ' + output if output else '')
+        else:
+            reason = 'dockerd did not answer within %d seconds after "%s"' % (timeout, command)
         if previous_text is not None:
             daemon_host.write_file(self.module, path, previous_text)
-            daemon_host.run_restart(self.module, self.params['restart_command'])
-            back = daemon_host.wait_for_new_daemon(self.client, None, self.params['restart_timeout'])
-            reason += '; the previous %s was put back%s' % (path, ' and dockerd runs with it' if back else
-                                                             ', but dockerd did not come back with it either')
+            daemon_host.run_restart(self.module, command)
+            if daemon_host.wait_for_new_daemon(self.client, None, timeout):
+                reason += '; the previous %s was put back and dockerd runs with it' % path
+            else:
+                reason += '; the previous %s was put back, but dockerd did not come back with it either' % path
         self.module.fail_json(msg='%s: dockerd did not come back after the restart: %s' % (self.host, reason),
                               changed=True, **dict((k, v) for k, v in result.items() if k != 'changed'))
 
