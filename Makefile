@@ -154,7 +154,8 @@ build: $(VENV)/.installed $(VENV_BUILD)/.installed
 # What Galaxy and the docsite build do with the tarball, each failing on any error:
 # galaxy-importer (its ansible-test step off: galaxy-importer.cfg), antsibull-docs' linter on the
 # installed copy (plugin docs, role argument specs, extra docs and their references), and a release
-# of the changelog on a copy; then every playbook syntax-checks from the install.
+# of the changelog on a copy, ansible-builder reading the execution-environment requirements; then
+# every playbook syntax-checks from the install.
 INSTALLED := $(CURDIR)/build/installed/ansible_collections/fleetnet/docker
 build-check: build
 	rm -rf build/installed build/importer build/release
@@ -174,6 +175,8 @@ build-check: build
 	cd build/release/ansible_collections/fleetnet/docker && PATH=$(VENV)/bin:$$PATH $(VENV_BUILD)/bin/antsibull-changelog lint && \
 	  PATH=$(VENV)/bin:$$PATH $(VENV_BUILD)/bin/antsibull-changelog release --version $$(sed -n 's/^version: *//p' galaxy.yml) && \
 	  grep -q '^New Roles' CHANGELOG.rst && echo "changelog: release $$(sed -n 's/^version: *//p' galaxy.yml) made on a copy (build/release)"
+	$(VENV_BUILD)/bin/ansible-builder introspect --sanitize build/installed | tee build/ee-dependencies.yml
+	@grep -q "docker>=.*from collection fleetnet.docker" build/ee-dependencies.yml || { echo "build-check: ansible-builder finds no Python dependencies in meta/execution-environment.yml" >&2; exit 1; }
 	for playbook in $(basename $(notdir $(wildcard playbooks/*.yml))); do \
 	  ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-playbook --syntax-check -i localhost, fleetnet.docker.$$playbook; \
 	done
