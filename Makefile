@@ -198,7 +198,8 @@ bench: fleet collection
 
 # Role scenarios (extensions/molecule/<scenario>/): each brings up a sandbox fleet of its own, named
 # by FLEET_NAME in its molecule.yml, and takes it down again; check-down then proves nothing is left.
-MOLECULE_SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml)))
+# own_hosts runs on the user's hosts (FLEETNET_MOLECULE_INVENTORY, docs/testing.md), not on a sandbox fleet.
+MOLECULE_SCENARIOS ?= $(filter-out own_hosts,$(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml))))
 molecule: deps venv collection
 	status=0; for scenario in $(MOLECULE_SCENARIOS); do \
 	  fleet=$$(sed -n 's/^ *FLEET_NAME: *//p' extensions/molecule/$$scenario/molecule.yml); \
