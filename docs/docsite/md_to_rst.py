@@ -29,7 +29,7 @@ class DocsiteRenderer(RSTRenderer):
     def link(self, token, state):
         url = token['attrs']['url']
         text = self.render_children(token, state)
-        page, _, _anchor = url.partition('#')
+        page = url.split('#')[0]
         if not re.match(r'^[a-z]+:', url):
             name = os.path.splitext(os.path.basename(page))[0]
             if page.endswith('.md') and name in self.pages:

@@ -27,7 +27,11 @@ changed_on_every_host() {
     local counts
     counts=$(grep -Eo '^h[0-9]+ .*changed=[0-9]+' "$state/prerequisites.log" | grep -Eo '[0-9]+$')
     [ -n "$counts" ] || { echo "no play recap" >&2; return 1; }
-    if [ "$1" = some ]; then ! grep -qx 0 <<<"$counts"; else [ "$(sort -u <<<"$counts")" = 0 ]; fi
+    if [ "$1" = some ]; then
+        if grep -qx 0 <<<"$counts"; then return 1; fi
+    else
+        [ "$(sort -u <<<"$counts")" = 0 ]
+    fi
 }
 
 echo "== check mode on the bare Python: the OS-package path"
