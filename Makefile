@@ -15,6 +15,13 @@ VENV_OLDEST := $(CURDIR)/.venv-oldest
 VENV_SANITY := $(CURDIR)/.venv-sanity
 # The interpreter the sandbox hosts use for modules: what a real managed node would have.
 VENV_NODE := $(CURDIR)/.venv-node
+# The oldest Docker SDK the modules support (Debian 12's), for a second run of integration targets.
+VENV_NODE_OLDSDK := $(CURDIR)/.venv-node-oldsdk
+# Which of the two the sandbox hosts run modules with: `make integration NODE_SDK=oldest TARGETS=...`.
+NODE_SDK ?= newest
+NODE_VENV = $(if $(filter oldest,$(NODE_SDK)),$(VENV_NODE_OLDSDK),$(VENV_NODE))
+# galaxy-importer, antsibull-docs and antsibull-changelog (make build, build-check).
+VENV_BUILD := $(CURDIR)/.venv-build
 
 COLLECTIONS := $(CURDIR)/build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/fleetnet/docker
@@ -30,7 +37,7 @@ FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
 FLEET_INVENTORY := /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini
 TARGETS ?=
 
-.PHONY: help deps venv collection fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines bench build build-check clean
+.PHONY: help deps venv wheelhouse collection fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines bench build build-check clean
 
 help:
 	@echo "make demo        bring up the sandbox fleet and run playbooks/site.yml on it"
@@ -61,6 +68,18 @@ $(VENV_NODE)/.installed: requirements.txt
 	$(VENV_NODE)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(VENV_NODE_OLDSDK)/.installed: requirements-node-oldsdk.txt
+	rm -rf $(VENV_NODE_OLDSDK)
+	$(PYTHON_OLDEST) -m venv $(VENV_NODE_OLDSDK)
+	$(VENV_NODE_OLDSDK)/bin/pip install -q --disable-pip-version-check -r requirements-node-oldsdk.txt
+	touch $@
+
+$(VENV_BUILD)/.installed: requirements-build.txt
+	rm -rf $(VENV_BUILD)
+	$(PYTHON_NEWEST) -m venv $(VENV_BUILD)
+	$(VENV_BUILD)/bin/pip install -q --disable-pip-version-check -r requirements-build.txt
+	touch $@
+
 $(VENV_SANITY)/.installed:
 	rm -rf $(VENV_SANITY)
 	$(PYTHON_NEWEST) -m venv $(VENV_SANITY)
@@ -75,13 +94,22 @@ $(VENV_OLDEST)/.installed:
 
 venv: $(VENV)/.installed $(VENV_NODE)/.installed
 
+# Wheels of the managed nodes' requirements and pip, for the Python the sandbox hosts run: what the
+# prerequisites role installs on hosts without a package index (its prerequisites_wheelhouse).
+WHEELHOUSE := $(CURDIR)/build/wheelhouse
+wheelhouse: $(WHEELHOUSE)/.done
+$(WHEELHOUSE)/.done: requirements.txt $(VENV_NODE)/.installed
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	$(VENV_NODE)/bin/pip download -q --disable-pip-version-check -d $(WHEELHOUSE) -r requirements.txt pip
+	touch $@
+
 # Playbooks and tests load the collection from this working tree through a link.
 collection:
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
 
-fleet: deps venv
-	@FLEET_NAME=$(FLEET) FLEET_ENGINE=$(ENGINE) FLEET_PYTHON=$(VENV_NODE)/bin/python $(FLEET_TOOL) up $(HOSTS)
+fleet: deps venv $(NODE_VENV)/.installed
+	@FLEET_NAME=$(FLEET) FLEET_ENGINE=$(ENGINE) FLEET_PYTHON=$(NODE_VENV)/bin/python $(FLEET_TOOL) up $(HOSTS)
 
 fleet-down:
 	@FLEET_NAME=$(FLEET) $(FLEET_TOOL) down
@@ -130,16 +158,40 @@ sanity-oldest: $(VENV_OLDEST)/.installed
 lint: $(VENV)/.installed collection
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/ansible-lint --profile production --offline
 
-# The collection as users get it: build the tarball, install it from the tarball into an empty
-# path, and render a module's documentation from that install.
-build: $(VENV)/.installed
-	rm -rf build/dist && mkdir -p build/dist
+# The collection as users get it: the narrative docs as the RST pages a docsite reads, then the
+# tarball, installed from the tarball into an empty path.
+REPOSITORY_URL = $(shell sed -n 's/^repository: *//p' galaxy.yml)
+build: $(VENV)/.installed $(VENV_BUILD)/.installed
+	rm -rf build/dist docs/docsite/rst && mkdir -p build/dist
+	$(VENV_BUILD)/bin/python docs/docsite/md_to_rst.py docs docs/docsite/rst $(REPOSITORY_URL)
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path build/dist .
 
+# What Galaxy and the docsite build do with the tarball, each failing on any error:
+# galaxy-importer (its ansible-test step off: galaxy-importer.cfg), antsibull-docs' linter on the
+# installed copy (plugin docs, role argument specs, extra docs and their references), and a release
+# of the changelog on a copy, ansible-builder reading the execution-environment requirements; then
+# every playbook syntax-checks from the install.
+INSTALLED := $(CURDIR)/build/installed/ansible_collections/fleetnet/docker
 build-check: build
-	rm -rf build/installed
+	rm -rf build/installed build/importer build/release
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-galaxy collection install -p build/installed build/dist/fleetnet-docker-*.tar.gz
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-doc fleetnet.docker.networks_info | head -n 3
+	mkdir -p build/importer && cd build/importer && \
+	  GALAXY_IMPORTER_CONFIG=$(CURDIR)/galaxy-importer.cfg PATH=$(VENV_BUILD)/bin:$$PATH \
+	  $(VENV_BUILD)/bin/python -m galaxy_importer.main $(CURDIR)/build/dist/fleetnet-docker-*.tar.gz >importer.log 2>&1 || \
+	  { cat importer.log; echo "build-check: galaxy-importer rejected the tarball" >&2; exit 1; }
+	@if grep -E '^(ERROR|WARNING)' build/importer/importer.log; then echo "build-check: galaxy-importer reported the above" >&2; exit 1; fi
+	@echo "galaxy-importer: $$(tail -n 1 build/importer/importer.log)"
+	cd $(INSTALLED) && ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed PATH=$(VENV_BUILD)/bin:$$PATH \
+	  antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs --validate-collection-refs self . | tee $(CURDIR)/build/docs-lint.log
+	@test ! -s build/docs-lint.log || { echo "build-check: antsibull-docs found the above" >&2; exit 1; }
+	mkdir -p build/release/ansible_collections/fleetnet/docker
+	git ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- ./ build/release/ansible_collections/fleetnet/docker/
+	cd build/release/ansible_collections/fleetnet/docker && PATH=$(VENV)/bin:$$PATH $(VENV_BUILD)/bin/antsibull-changelog lint && \
+	  PATH=$(VENV)/bin:$$PATH $(VENV_BUILD)/bin/antsibull-changelog release --version $$(sed -n 's/^version: *//p' galaxy.yml) && \
+	  grep -q '^New Roles' CHANGELOG.rst && echo "changelog: release $$(sed -n 's/^version: *//p' galaxy.yml) made on a copy (build/release)"
+	$(VENV_BUILD)/bin/ansible-builder introspect --sanitize build/installed | tee build/ee-dependencies.yml
+	@grep -q "docker>=.*from collection fleetnet.docker" build/ee-dependencies.yml || { echo "build-check: ansible-builder finds no Python dependencies in meta/execution-environment.yml" >&2; exit 1; }
 	for playbook in $(basename $(notdir $(wildcard playbooks/*.yml))); do \
 	  ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-playbook --syntax-check -i localhost, fleetnet.docker.$$playbook; \
 	done
@@ -164,7 +216,8 @@ bench: fleet collection
 
 # Role scenarios (extensions/molecule/<scenario>/): each brings up a sandbox fleet of its own, named
 # by FLEET_NAME in its molecule.yml, and takes it down again; check-down then proves nothing is left.
-MOLECULE_SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml)))
+# own_hosts runs on the user's hosts (FLEETNET_MOLECULE_INVENTORY, docs/testing.md), not on a sandbox fleet.
+MOLECULE_SCENARIOS ?= $(filter-out own_hosts,$(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml))))
 molecule: deps venv collection
 	status=0; for scenario in $(MOLECULE_SCENARIOS); do \
 	  fleet=$$(sed -n 's/^ *FLEET_NAME: *//p' extensions/molecule/$$scenario/molecule.yml); \

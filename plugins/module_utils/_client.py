@@ -12,10 +12,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import inspect
 import os
 import socket
 import sys
 import traceback
+
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
@@ -24,6 +27,7 @@ try:
     # NotFound is not used here: modules import it from this one place.
     from docker.errors import APIError, DockerException, NotFound  # noqa: F401 pylint: disable=unused-import
     from docker.utils import compare_version
+    from requests.adapters import HTTPAdapter
     HAS_DOCKER_SDK = True
     DOCKER_SDK_IMPORT_ERROR = None
 except ImportError:
@@ -44,6 +48,9 @@ except ImportError:
     def compare_version(v1, v2):
         return 0
 
+    class HTTPAdapter(object):
+        pass
+
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 # The Engine API version each Docker Engine release brought (moby's docs/api/version-history.md):
 # a rule that depends on the engine is written as the release that changed it, tested as its API
@@ -53,18 +60,27 @@ ENGINE_API_VERSIONS = {
     '27.2': '1.47', '28.0': '1.48', '28.1': '1.49', '28.2': '1.50', '28.3': '1.51', '29.0': '1.52',
 }
 DEFAULT_TIMEOUT = 60
-MINIMUM_SDK_VERSION = '7.0.0'
+# The version a client is made with before it asks the daemon for the real one (see _connect).
+DEFAULT_API_VERSION_PROBE = '1.24'
+# Debian 12's python3-docker. What the SDK lacks before 7 (mac_address on connect, data_path_port on
+# swarm init) is sent another way or refused with a message, see connect_container and require_sdk.
+MINIMUM_SDK_VERSION = '5.0.3'
+INSTALL_HINT = 'the role fleetnet.docker.prerequisites installs it'
 
+# The options and environment variables of community.docker, read the same way: the option, then
+# the managed node's environment variable, then the default (DOCKER_CERT_PATH: see _cert_path_file).
 CONNECTION_ARGSPEC = dict(
-    docker_host=dict(type='str', aliases=['docker_url'],
-                     fallback=(lambda: os.environ.get('DOCKER_HOST') or DEFAULT_DOCKER_HOST,)),
-    tls=dict(type='bool', default=False),
-    validate_certs=dict(type='bool', default=False, aliases=['tls_verify']),
+    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
+                     fallback=(env_fallback, ['DOCKER_HOST'])),
+    tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
+    validate_certs=dict(type='bool', default=False, aliases=['tls_verify'], fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
     ca_path=dict(type='path', aliases=['ca_cert', 'cacert_path']),
     client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
     client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
-    api_version=dict(type='str', default='auto', aliases=['docker_api_version']),
-    timeout=dict(type='int', default=DEFAULT_TIMEOUT),
+    tls_hostname=dict(type='str', fallback=(env_fallback, ['DOCKER_TLS_HOSTNAME'])),
+    api_version=dict(type='str', default='auto', aliases=['docker_api_version'],
+                     fallback=(env_fallback, ['DOCKER_API_VERSION'])),
+    timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
 )
 
 
@@ -82,6 +98,55 @@ def this_host():
 
 def _version_tuple(version):
     return tuple(int(part) for part in str(version).split('.') if part.isdigit())
+
+
+def sdk_compatibility_problem(sdk_version, requests_version, urllib3_version):
+    """Why this SDK cannot work with the installed requests or urllib3, or None.
+
+    SDKs before 7.1 fail on every request with requests 2.32 or newer ("Not supported URL scheme
+    http+docker"), and before 6.1 with urllib3 2; distributions ship them with older ones.
+    """
+    sdk = _version_tuple(sdk_version)
+    if sdk < _version_tuple(MINIMUM_SDK_VERSION):
+        return 'is version %s; fleetnet.docker needs %s or newer' % (sdk_version, MINIMUM_SDK_VERSION)
+    if sdk < (7, 1) and requests_version and _version_tuple(requests_version) >= (2, 32):
+        return 'is version %s, which does not work with requests %s (2.32 or newer needs the SDK 7.1 or newer)' \
+            % (sdk_version, requests_version)
+    if sdk < (6, 1) and urllib3_version and _version_tuple(urllib3_version) >= (2,):
+        return 'is version %s, which does not work with urllib3 %s (urllib3 2 needs the SDK 6.1 or newer)' \
+            % (sdk_version, urllib3_version)
+    return None
+
+
+def _installed_version(package):
+    try:
+        return __import__(package).__version__
+    except (ImportError, AttributeError):
+        return None
+
+
+def accepts_parameter(method, parameter):
+    """Whether an SDK method takes the keyword ``parameter`` (older SDKs lack some)."""
+    try:
+        return parameter in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class HostnameAdapter(HTTPAdapter):
+    """HTTPS to the daemon, checking its certificate against ``hostname`` rather than the URL's host.
+
+    tls_hostname (DOCKER_TLS_HOSTNAME): the SDK 7 dropped assert_hostname, so the check is set on the
+    connection pools here, the same way on every SDK version.
+    """
+
+    def __init__(self, hostname, **kwargs):
+        self.tls_hostname = hostname
+        super(HostnameAdapter, self).__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs['assert_hostname'] = self.tls_hostname
+        super(HostnameAdapter, self).init_poolmanager(*args, **kwargs)
 
 
 def _cert_path_file(name):
@@ -147,26 +212,37 @@ class DockerClient:
 
     def _connect(self, params):
         if not HAS_DOCKER_SDK:
+            # The last line says why: missing, or an SDK too old for this Python (5.0 needs distutils).
             error = EngineError(
-                'the Docker SDK for Python (package "docker", version %s or newer) is not '
-                'installed for the interpreter %s on %s: run "%s -m pip install \'docker>=7\'" '
-                'on that host' % (MINIMUM_SDK_VERSION, sys.executable, self.host, sys.executable))
+                'the Docker SDK for Python (package "docker", version %s or newer) cannot be imported by '
+                'the interpreter %s on %s (%s); %s, or install it for that interpreter'
+                % (MINIMUM_SDK_VERSION, sys.executable, self.host, DOCKER_SDK_IMPORT_ERROR.strip().splitlines()[-1],
+                   INSTALL_HINT))
             error.exception = DOCKER_SDK_IMPORT_ERROR
             raise error
-        if _version_tuple(docker.__version__) < _version_tuple(MINIMUM_SDK_VERSION):
-            raise EngineError(
-                'the Docker SDK for Python on %s is version %s at %s; fleetnet.docker needs %s '
-                'or newer ("%s -m pip install \'docker>=7\'")'
-                % (self.host, docker.__version__, sys.executable, MINIMUM_SDK_VERSION, sys.executable))
+        problem = sdk_compatibility_problem(docker.__version__, _installed_version('requests'),
+                                            _installed_version('urllib3'))
+        if problem:
+            raise EngineError('the Docker SDK for Python at %s on %s %s; %s'
+                              % (sys.executable, self.host, problem, INSTALL_HINT))
         self.docker_host = params.get('docker_host') or DEFAULT_DOCKER_HOST
         tls = self._tls_config(params)
+        version = params.get('api_version') or 'auto'
+        # Only a verified connection checks a name, and only a name other than the URL's needs the adapter.
+        hostname = params.get('tls_hostname') if params.get('validate_certs') else None
         try:
+            # The adapter has to be in place before the first request, which "auto" makes in the
+            # constructor: then ask for the version after mounting it.
             self.api = docker.APIClient(
                 base_url=self.docker_host,
-                version=params.get('api_version') or 'auto',
+                version=DEFAULT_API_VERSION_PROBE if hostname and version == 'auto' else version,
                 timeout=params.get('timeout') or DEFAULT_TIMEOUT,
                 tls=tls,
             )
+            if hostname:
+                self.api.mount('https://', HostnameAdapter(hostname))
+                if version == 'auto':
+                    self.api._version = self.api._retrieve_server_version()
         except Exception as exc:  # pylint: disable=broad-except
             # With api_version "auto" the SDK asks the daemon for its version here and wraps whatever
             # went wrong (a missing socket, a refused connection, a bad URL) in its own exception.
@@ -240,6 +316,13 @@ class DockerClient:
                 '%s: option "%s" needs Docker Engine API %s or newer; the daemon at %s speaks %s'
                 % (where, option, version, self.docker_host, self.api_version)))
 
+    def require_sdk(self, option, method, parameter, version):
+        """Raise when the installed SDK's ``method`` cannot send ``option`` (it lacks ``parameter``)."""
+        if not accepts_parameter(method, parameter):
+            self._fail(EngineError(
+                '%s: option "%s" needs the Docker SDK for Python %s or newer; the one at %s is %s'
+                % (self.host, option, version, sys.executable, docker.__version__)))
+
     def request(self, what, method, *args, **kwargs):
         """Call an SDK method, turning Docker's answers and unreachable daemons into EngineErrors."""
         try:
@@ -296,11 +379,21 @@ class DockerClient:
     def connect_container(self, container, network_id, network_name, ipv4_address=None, ipv6_address=None,
                           aliases=None, links=None, driver_opts=None, mac_address=None, container_name=None):
         """Attach ``container`` (ID or name; ``container_name`` for messages); ``links``: (container, alias) pairs."""
+        what = 'connecting container "%s" to network "%s"' % (container_name or container, network_name)
+        endpoint = dict(ipv4_address=ipv4_address, ipv6_address=ipv6_address, aliases=aliases, links=links,
+                        driver_opt=driver_opts)
+        if mac_address and not accepts_parameter(self.api.connect_container_to_network, 'mac_address'):
+            # SDKs before 7 cannot send a MAC address: post the body the SDK would send, with it.
+            def post():
+                config = self.api.create_endpoint_config(**endpoint)
+                config['MacAddress'] = mac_address
+                response = self.api._post_json(self.api._url('/networks/{0}/connect', network_id),
+                                               data={'Container': container, 'EndpointConfig': config})
+                self.api._raise_for_status(response)
+            self.request(what, post)
+            return
         extra = dict(mac_address=mac_address) if mac_address else {}
-        self.request('connecting container "%s" to network "%s"' % (container_name or container, network_name),
-                     self.api.connect_container_to_network, container, network_id,
-                     ipv4_address=ipv4_address, ipv6_address=ipv6_address, aliases=aliases, links=links,
-                     driver_opt=driver_opts, **extra)
+        self.request(what, self.api.connect_container_to_network, container, network_id, **dict(endpoint, **extra))
 
     def disconnect_container(self, container, network_id, network_name, force=True, container_name=None):
         self.request('disconnecting container "%s" from network "%s"' % (container_name or container, network_name),

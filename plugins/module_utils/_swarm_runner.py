@@ -252,14 +252,18 @@ class SwarmRunner:
         for option, version in INIT_API_MINIMUMS:
             if params.get(option) is not None:
                 self.client.require_api(option, version)
+        # Docker SDKs before 6.0 have no data_path_port: send it only when it is given.
+        port = {}
+        if params.get('data_path_port') is not None:
+            self.client.require_sdk('data_path_port', self.client.api.init_swarm, 'data_path_port', '6.0.0')
+            port['data_path_port'] = params['data_path_port']
         refused = self.attempt('initialising a swarm', self.client.api.init_swarm,
                                advertise_addr=params.get('advertise_addr'),
                                listen_addr=params['listen_addr'],
                                swarm_spec=apply_settings_to_spec(DEFAULT_SPEC, settings),
                                default_addr_pool=params.get('default_addr_pool'),
                                subnet_size=params.get('subnet_size'),
-                               data_path_addr=params.get('data_path_addr'),
-                               data_path_port=params.get('data_path_port'))
+                               data_path_addr=params.get('data_path_addr'), **port)
         if refused is not None:
             self.fail('initialising a swarm failed: %s; nothing was created' % api_reason(refused))
         return self.result(before, self.manager_view())

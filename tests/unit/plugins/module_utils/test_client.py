@@ -206,3 +206,94 @@ def test_inspect_network_of_a_missing_network_is_none():
             raise api_error('network %s not found' % network_id, 404)
     client.api = Api()
     assert client.inspect_network('abc') is None
+
+
+# ---------------------------------------------------------------- connection options and SDK versions
+
+def validated(monkeypatch, environment, **params):
+    """The connection options as AnsibleModule would see them, with this managed-node environment."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    for name in ('DOCKER_HOST', 'DOCKER_TLS', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_TLS_HOSTNAME',
+                 'DOCKER_API_VERSION', 'DOCKER_TIMEOUT'):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = ArgumentSpecValidator(_client.CONNECTION_ARGSPEC).validate(params)
+    assert result.error_messages == []
+    return result.validated_parameters
+
+
+def test_the_environment_variables_of_community_docker_fill_unset_options(monkeypatch):
+    params = validated(monkeypatch, {'DOCKER_HOST': 'tcp://10.0.0.11:2376', 'DOCKER_TLS': '1', 'DOCKER_TLS_VERIFY': 'yes',
+                                     'DOCKER_TLS_HOSTNAME': 'dockerd.example', 'DOCKER_API_VERSION': '1.41',
+                                     'DOCKER_TIMEOUT': '30'})
+    assert params['docker_host'] == 'tcp://10.0.0.11:2376'
+    assert params['tls'] is True and params['validate_certs'] is True
+    assert params['tls_hostname'] == 'dockerd.example'
+    assert params['api_version'] == '1.41' and params['timeout'] == 30
+
+
+def test_an_option_given_wins_over_the_environment(monkeypatch):
+    params = validated(monkeypatch, {'DOCKER_HOST': 'tcp://10.0.0.11:2376', 'DOCKER_TLS_VERIFY': '1'},
+                       docker_host='unix:///run/docker.sock', validate_certs=False)
+    assert params['docker_host'] == 'unix:///run/docker.sock' and params['validate_certs'] is False
+
+
+def test_without_options_or_environment_the_defaults_apply(monkeypatch):
+    params = validated(monkeypatch, {})
+    assert params['docker_host'] == 'unix:///var/run/docker.sock'
+    assert (params['tls'], params['validate_certs'], params['api_version'], params['timeout']) == (False, False, 'auto', 60)
+    assert params['tls_hostname'] is None
+
+
+def test_the_certificate_folder_gives_the_three_files(monkeypatch):
+    monkeypatch.setenv('DOCKER_CERT_PATH', '/etc/docker-client')
+    assert _client._cert_path_file('ca.pem') == '/etc/docker-client/ca.pem'
+    monkeypatch.delenv('DOCKER_CERT_PATH')
+    assert _client._cert_path_file('ca.pem') is None
+
+
+def test_each_connection_option_has_its_inventory_variable():
+    from ansible_collections.fleetnet.docker.plugins.filter.docker_connection import OPTIONS
+    assert sorted(OPTIONS) == sorted(_client.CONNECTION_ARGSPEC)
+
+
+@pytest.mark.parametrize('sdk, requests_version, urllib3_version, problem', [
+    ('5.0.3', '2.28.1', '1.26.12', None),                    # Debian 12
+    ('7.1.0', '2.32.3', '2.3.0', None),                      # Debian 13
+    ('5.0.2', '2.28.1', '1.26.12', 'needs 5.0.3 or newer'),
+    ('5.0.3', '2.32.0', '1.26.12', 'requests 2.32.0'),
+    ('7.0.0', '2.32.3', '2.0.7', 'SDK 7.1 or newer'),
+    ('6.0.1', '2.31.0', '2.0.7', 'urllib3 2.0.7'),
+    ('6.1.3', '2.31.0', '2.0.7', None),
+])
+def test_sdk_versions_that_cannot_work_are_named(sdk, requests_version, urllib3_version, problem):
+    found = _client.sdk_compatibility_problem(sdk, requests_version, urllib3_version)
+    if problem is None:
+        assert found is None
+    else:
+        assert problem in found and sdk in found
+
+
+def test_accepts_parameter_reads_the_signature():
+    def connect(container, net_id, ipv4_address=None, driver_opt=None):
+        pass
+    assert _client.accepts_parameter(connect, 'driver_opt')
+    assert not _client.accepts_parameter(connect, 'mac_address')
+
+
+def test_the_hostname_adapter_sets_the_name_every_https_pool_checks():
+    adapter = _client.HostnameAdapter('dockerd-h1.fleet.test')
+    assert adapter.poolmanager.connection_pool_kw['assert_hostname'] == 'dockerd-h1.fleet.test'
+
+
+def test_one_minimum_sdk_version_everywhere_it_is_written():
+    import os
+    import re
+    root = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..')
+    wanted = 'docker>=%s' % _client.MINIMUM_SDK_VERSION
+    for path in ('requirements.txt', 'meta/ee-requirements.txt', 'roles/prerequisites/defaults/main.yml'):
+        with open(os.path.join(root, path)) as handle:
+            assert wanted in handle.read(), path
+    with open(os.path.join(root, 'roles/prerequisites/defaults/main.yml')) as handle:
+        assert re.search(r'prerequisites_docker_sdk_minimum: "%s"' % re.escape(_client.MINIMUM_SDK_VERSION), handle.read())
