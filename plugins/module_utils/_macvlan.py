@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json, throwaway_namespace_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json, throwaway_namespace_problem
 from ansible_collections.fleetnet.docker.plugins.module_utils._network_engine import (
     DriverOption, DriverSpec, TopLevelField)
 

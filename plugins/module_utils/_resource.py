@@ -25,7 +25,7 @@ __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec, this_host
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import read_host_prefixes
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
 

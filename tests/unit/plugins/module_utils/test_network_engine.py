@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _network_engine as engine
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import HostPrefix, prefixes_from_json
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import HostPrefix, prefixes_from_json
 
 SPEC = engine.DriverSpec(
     driver='bridge',
