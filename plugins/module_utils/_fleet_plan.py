@@ -56,7 +56,8 @@ def slice_numbers(hosts, problems):
     """
     numbers = {}
     for host, given in sorted(hosts.items()):
-        if given.get('pinned') is not None:
+        # An unset host variable arrives as None (or, templated on some cores, as an empty string).
+        if given.get('pinned') not in (None, ''):
             number = whole_number(given['pinned'])
             if number is None:
                 problems.add(host, given['pin_variable'], 'must be a whole number from 0, not "%s"' % (given['pinned'],))

@@ -10,6 +10,8 @@ The rules here are the role's own (slices, shims, the swarm pattern); what the m
 check themselves, in the role's check-mode pass over every host.
 """
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
 from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, item_label, slice_numbers, whole_number
 from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan import IPVLAN_FLAGS, IPVLAN_MODES, MACVLAN_MODES
@@ -36,7 +38,7 @@ def fleet_plan(inputs):
     plans = {}
     for host, given in sorted(by_host.items()):
         networks = given.get('networks') or []
-        if not networks and given.get('state') == 'overridden' and not given.get('allow_empty_overridden'):
+        if not networks and given.get('state') == 'overridden' and not boolean(given.get('allow_empty_overridden'), strict=False):
             problems.add(host, VARIABLE, 'is empty and macvlan_networks_state is overridden, which would remove every macvlan '
                          'and ipvlan network of the host: set macvlan_allow_empty_overridden: true if that is what you mean')
         if host in numbers:

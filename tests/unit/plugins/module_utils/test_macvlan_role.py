@@ -88,7 +88,8 @@ def test_bad_cidrs_are_named_with_their_field():
 
 
 def test_empty_overridden_is_refused_unless_allowed():
-    refused = fleet_plan(inputs([], h1={'state': 'overridden'}, h2={'state': 'overridden', 'allow_empty_overridden': True}))
+    refused = fleet_plan(inputs([], h1={'state': 'overridden'}, h2={'state': 'overridden', 'allow_empty_overridden': 'True'},
+                                h3={'state': 'overridden', 'allow_empty_overridden': True, 'slice_index': ''}))
     assert refused['problems'] == [
         'h1: macvlan_networks: is empty and macvlan_networks_state is overridden, which would remove every macvlan and '
         'ipvlan network of the host: set macvlan_allow_empty_overridden: true if that is what you mean']
