@@ -25,6 +25,7 @@ FIELDS = {
 IFNAME = re.compile(r'^[^\s/:]{1,15}$')
 IFNAME_RULE = 'is not a valid interface name (1-15 characters, no "/", ":" or spaces)'
 
+
 class Failure(Exception):
     """Ends the run: ``result`` is what the module fails with."""
 

@@ -308,6 +308,5 @@ def test_problems_of_the_config_and_of_the_host_come_together():
         _parent_interfaces.plan(FakeModule(), items, host(), {}, {}, {}, static)
     except checks.Failure as failure:
         errors = failure.result['errors']
-    assert [error.split(':')[0] for error in errors] == ['interface "bad" on %s' % socket.gethostname(),
-                                                        'interface "?" on %s' % socket.gethostname(),
-                                                        'interface "big" on %s' % socket.gethostname()]
+    host_name = socket.gethostname()
+    assert [error.split(':')[0] for error in errors] == ['interface "%s" on %s' % (name, host_name) for name in ('bad', '?', 'big')]
