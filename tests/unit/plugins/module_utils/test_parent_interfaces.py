@@ -7,6 +7,8 @@ The inputs are shaped like real iproute2 6.1 JSON output captured on a sandbox h
 
 import socket
 
+import pytest
+
 from ansible_collections.fleetnet.docker.plugins.module_utils import _host_reads, _networkd
 from ansible_collections.fleetnet.docker.plugins.module_utils import _parent_interfaces, _parent_interfaces_checks as checks
 
@@ -259,12 +261,9 @@ def test_the_plan_collects_every_problem_before_any_command_runs():
              checks.normalise([{'type': 'vlan', 'parent': 'eth0', 'vlan_id': 9}], DEFAULTS)[0]]
     module.answers = {'type vlan id 1': (2, '', 'Error: Unknown device type.\n')}
     table = _host_reads.route_table_from_json(ROUTES)
-    try:
+    with pytest.raises(checks.Failure) as failure:
         _parent_interfaces.plan(module, items, host(), table, {}, {}, [])
-    except checks.Failure as failure:
-        errors = failure.result['errors']
-    else:
-        raise AssertionError('the plan accepted a bad batch')
+    errors = failure.value.result['errors']
     assert len(errors) == 3
     assert errors[0].startswith('interface "big" on ') and 'mtu 9000 is above the MTU of its parent "eth0" (1500)' in errors[0]
     assert 'routes 10.0.0.0/24 already exists on the host through interface eth0' in errors[1]
@@ -277,12 +276,9 @@ def test_apply_runs_the_plan_and_reports_how_far_it_got_when_a_command_fails():
     module = FakeModule(answers={'dev b': (2, '', 'RTNETLINK answers: File exists')})
     items = [shim(name='a', address='10.0.0.61/32', routes=[]), shim(name='b', address='10.0.0.60/32', routes=['10.0.0.96/28'])]
     plans = _parent_interfaces.plan(module, items, host(), {}, {}, {}, [])
-    try:
+    with pytest.raises(checks.Failure) as failure:
         _parent_interfaces.apply(module, plans)
-    except checks.Failure as failure:
-        result = failure.result
-    else:
-        raise AssertionError('a failed command was not reported')
+    result = failure.value.result
     assert result['changed'] is True
     assert [action['name'] for action in result['actions']] == ['a', 'b']
     assert result['msg'].startswith('interface "b" on ') and 'File exists' in result['msg']
@@ -304,9 +300,8 @@ def test_problems_of_the_config_and_of_the_host_come_together():
                               {'type': 'shim', 'parent': 'eth0'},
                               {'name': 'big', 'type': 'shim', 'parent': 'eth0', 'address': '10.0.0.5/32', 'mtu': 9000}], DEFAULTS)
     static = checks.static_problems(items, runtime=True)
-    try:
+    with pytest.raises(checks.Failure) as failure:
         _parent_interfaces.plan(FakeModule(), items, host(), {}, {}, {}, static)
-    except checks.Failure as failure:
-        errors = failure.result['errors']
+    errors = failure.value.result['errors']
     host_name = socket.gethostname()
     assert [error.split(':')[0] for error in errors] == ['interface "%s" on %s' % (name, host_name) for name in ('bad', '?', 'big')]
