@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that turn fleet-level address intent into per-host values (documented in the .yml files next to this one).
@@ -7,10 +6,6 @@
 ``ip_range_address``: one address of a range, e.g. the last one of a host's slice for its macvlan shim.
 The arithmetic lives in module_utils/_ipam.py, which the modules use too.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
@@ -22,7 +17,7 @@ def _whole_number(filter_name, label, value):
     if isinstance(value, bool):
         raise AnsibleFilterError('%s: %s must be a whole number, not %s' % (filter_name, label, value))
     try:
-        return int(u'%s' % (value,))
+        return int(str(value))
     except (TypeError, ValueError):
         raise AnsibleFilterError('%s: %s must be a whole number, not "%s"' % (filter_name, label, value))
 
@@ -38,7 +33,7 @@ def ip_range_slice(pool, prefix_length, index=None, host=None, hosts=None):
         hosts = list(hosts)
         if host not in hosts:
             raise AnsibleFilterError('ip_range_slice: host "%s" is not in hosts (%s), so it has no slice; give it an index'
-                                     % (host, ', '.join(u'%s' % (name,) for name in hosts)))
+                                     % (host, ', '.join(str(name) for name in hosts)))
         index = hosts.index(host)
         where = 'host "%s" is at position %d of hosts: ' % (host, index)
     else:
@@ -58,6 +53,6 @@ def ip_range_address(subnet, position):
         raise AnsibleFilterError('ip_range_address: %s' % exc)
 
 
-class FilterModule(object):
+class FilterModule:
     def filters(self):
         return dict(ip_range_slice=ip_range_slice, ip_range_address=ip_range_address)

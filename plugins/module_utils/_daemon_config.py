@@ -223,7 +223,7 @@ class HostFacts:
         self.engine_version = engine_version
         self.flags = flags or {}
         self.networks = networks or []              # [(name, [subnet, ...])] of the host's Docker networks
-        self.prefixes = prefixes or []              # _host_links.HostPrefix of the host's interfaces
+        self.prefixes = prefixes or []              # _host_reads.HostPrefix of the host's interfaces
         self.docker_interfaces = set(docker_interfaces or [])  # bridges of Docker networks (docker0, br-...)
         self.swarm_active = swarm_active
 

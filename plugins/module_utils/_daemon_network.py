@@ -14,7 +14,7 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config as daemon_config
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host as daemon_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, this_host
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json, read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json, read_host_prefixes
 
 DEFAULT_CONFIG_PATH = '/etc/docker/daemon.json'
 DEFAULT_RESTART_COMMAND = 'systemctl restart docker'

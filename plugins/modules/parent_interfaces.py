@@ -1,11 +1,6 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: parent_interfaces
@@ -205,185 +200,17 @@ errors:
   sample: ['interface "eth0.5000" on h2: vlan_id 5000 is out of range 1-4094']
 '''
 
-import os
-import shlex
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _links
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json
-
-ETC = _links.NETWORKD_DIRS[0]
-
-
-def read_host(module):
-    routes = ip_json(module, 'route', 'show') + ip_json(module, '-6', 'route', 'show')
-    return _links.links_from_json(ip_json(module, '-d', 'link', 'show'), ip_json(module, 'addr', 'show'), routes)
-
-
-def read_files():
-    """Our own files ({relative path: text}) and every .network file networkd would read ({basename: text})."""
-    own, network_files = {}, {}
-    for directory in _links.NETWORKD_DIRS:
-        for entry in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
-            path = os.path.join(directory, entry)
-            # /etc comes first and overrides a file of the same name further down, as in networkd.
-            if entry.endswith('.network') and os.path.isfile(path) and entry not in network_files:
-                with open(path) as handle:
-                    network_files[entry] = handle.read()
-            if directory != ETC:
-                continue
-            if entry.startswith(_links.FILE_PREFIX) and os.path.isfile(path):
-                with open(path) as handle:
-                    own[entry] = handle.read()
-            elif entry.endswith('.network.d') and os.path.isdir(path):
-                for name in sorted(os.listdir(path)):
-                    if name.startswith(_links.DROPIN_PREFIX):
-                        with open(os.path.join(path, name)) as handle:
-                            own[entry + '/' + name] = handle.read()
-    return own, network_files
-
-
-def kernel_problem(module, kind, name):
-    """Does the kernel know this link kind? A link without a parent is refused only after the kind is found."""
-    probe = ('fnprobe%d' % os.getpid())[:15]
-    rc, out, err = module.run_command(['ip', 'link', 'add', 'name', probe, 'type', kind] + (['id', '1'] if kind == 'vlan' else []))
-    if rc == 0:
-        module.run_command(['ip', 'link', 'del', 'dev', probe])
-    if 'Unknown device type' in err:
-        support = '802.1q VLAN' if kind == 'vlan' else kind
-        return (name, 'type', '%s needs %s links, which the kernel of this host does not support ("ip link add ... type %s": %s)'
-                % ('vlan' if kind == 'vlan' else 'shim', support, kind, err.strip()))
-    return None
-
-
-def plan_files(item, own, network_files, planned_files, problems):
-    """{path: text or None (remove)} for this item's networkd files."""
-    mine = dict((path, text) for path, text in own.items() if _links.owned_by(item, path))
-    if item['state'] == 'absent':
-        return dict((path, None) for path in mine)
-    if item['persist'] != 'networkd':
-        return {}
-    interface = item['name'] if item['type'] == 'promiscuous' else item['parent']
-    network_file = item.get('parent_network_file')
-    if not network_file:
-        candidates = dict(network_files)
-        candidates.update((path, text) for path, text in planned_files.items() if '/' not in path and path.endswith('.network'))
-        network_file = _links.find_network_file(interface, candidates)
-    if not network_file:
-        problems.append((item['name'], 'parent_network_file', 'is needed for persist: networkd: no .network file in %s matches '
-                         '"%s"; name the file systemd-networkd configures it with' % (', '.join(_links.NETWORKD_DIRS), interface)))
-        return {}
-    wanted = _links.render_files(item, network_file)
-    planned_files.update(wanted)
-    changes = dict((path, None) for path in mine if path not in wanted)
-    changes.update((path, text) for path, text in wanted.items() if mine.get(path) != text)
-    return changes
-
-
-def apply_files(module, changes):
-    for path, text in sorted(changes.items()):
-        full = os.path.join(ETC, path)
-        if text is None:
-            os.remove(full)
-            folder = os.path.dirname(full)
-            if folder != ETC and not os.listdir(folder):
-                os.rmdir(folder)  # an empty drop-in folder is one we made
-            continue
-        if not os.path.isdir(os.path.dirname(full)):
-            os.makedirs(os.path.dirname(full), 0o755)
-        temporary = full + '.fleetnet-tmp'
-        with open(temporary, 'w') as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o644)
-        module.atomic_move(temporary, full)
-
-
-def phase(item):
-    """Removals before creations, VLANs before the shims that may stand on them; reversed for removals."""
-    present = item['state'] == 'present'
-    order = {'shim': (0, 3), 'vlan': (1, 2), 'promiscuous': (4, 4)}[item['type']]
-    return order[1] if present else order[0]
+from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces import ARGUMENT_SPEC, Failure, run
 
 
 def main():
-    item_spec = dict(
-        name=dict(type='str'),
-        type=dict(type='str', required=True, choices=['vlan', 'shim', 'promiscuous']),
-        state=dict(type='str', choices=['present', 'absent']),
-        parent=dict(type='str'),
-        vlan_id=dict(type='int'),
-        mtu=dict(type='int'),
-        address=dict(type='str'),
-        routes=dict(type='list', elements='str'),
-        take_over=dict(type='bool', default=False),
-        persist=dict(type='str', choices=['networkd', 'none']),
-        parent_network_file=dict(type='str'),
-    )
-    module = AnsibleModule(argument_spec=dict(
-        config=dict(type='list', elements='dict', options=item_spec, default=[]),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        persist=dict(type='str', choices=['networkd', 'none'], default='none'),
-        runtime=dict(type='bool', default=True),
-    ), supports_check_mode=True)
-    host = socket.gethostname()
-    runtime = module.params['runtime']
-    items = _links.normalise(module.params['config'], module.params)
-    problems = _links.static_problems(items, runtime)
-    if problems:
-        module.fail_json(msg=_links.summary(host, problems), errors=[_links.format_problem(host, p) for p in problems])
-
-    host_links = read_host(module)
-    own, network_files = read_files()
-    problems = _links.ownership_problems(items, host_links, own, runtime)
-    plans, planned_files, probed = [], {}, {}
-    for item in sorted(items, key=phase):
-        link = host_links.get(item['name'])
-        action, differences, commands = _links.runtime_plan(item, link, own) if runtime else ('unchanged', [], [])
-        kind = _links.KIND.get(item['type'])
-        if any(command[:3] == ['ip', 'link', 'add'] for command in commands):
-            if kind not in probed:
-                probed[kind] = kernel_problem(module, kind, item['name'])
-            if probed[kind]:
-                problems.append((item['name'],) + probed[kind][1:])
-        files = plan_files(item, own, network_files, planned_files, problems)
-        if files and action == 'unchanged':
-            action = 'persisted'
-        plans.append((item, link, action, differences, commands, files))
-    if problems:
-        module.fail_json(msg=_links.summary(host, problems), errors=[_links.format_problem(host, p) for p in problems])
-
-    actions = []
-    for item, link, action, differences, commands, files in plans:
-        done = dict(name=item['name'], type=item['type'], action=action, differences=differences,
-                    commands=[' '.join(shlex.quote(word) for word in command) for command in commands],
-                    files_written=sorted(path for path, text in files.items() if text is not None),
-                    files_removed=sorted(path for path, text in files.items() if text is None))
-        actions.append(done)
-        if module.check_mode:
-            continue
-        for command in commands:
-            rc, out, err = module.run_command(command)
-            if rc != 0:
-                module.fail_json(msg='interface "%s" on %s: "%s" failed: %s' % (item['name'], host, ' '.join(command), err.strip()),
-                                 actions=actions, changed=True)
-        apply_files(module, files)
-
-    before = [_links.view(item, host_links.get(item['name'])) for item, _l, _a, _d, _c, _f in plans]
-    if module.check_mode or not runtime:
-        after = [_links.desired_view(item, old, host_links) if runtime else old for (item, _l, _a, _d, _c, _f), old in zip(plans, before)]
-    else:
-        now = read_host(module)
-        after = [_links.view(item, now.get(item['name'])) for item, _l, _a, _d, _c, _f in plans]
-    changed = any(action['action'] != 'unchanged' for action in actions)
-    result = dict(changed=changed, before=before, after=after, actions=actions)
-    if module._diff:
-        key = ['%s %s' % (view['type'], view['name']) for view in before]
-        result['diff'] = [dict(before=dict(zip(key, before)), after=dict(zip(key, after)), before_header='interfaces', after_header='interfaces')]
-        for path, text in sorted((path, text) for plan in plans for path, text in plan[5].items()):
-            result['diff'].append(dict(before=own.get(path, ''), after=text or '', before_header=os.path.join(ETC, path),
-                                       after_header=os.path.join(ETC, path)))
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        result = run(module)
+    except Failure as failure:
+        module.fail_json(**failure.result)
     module.exit_json(**result)
 
 

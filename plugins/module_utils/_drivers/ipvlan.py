@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.parent import ParentDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverOption
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import throwaway_namespace_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import throwaway_namespace_problem
 
 IPVLAN_MODES = ('l2', 'l3', 'l3s')
 IPVLAN_FLAGS = ('bridge', 'private', 'vepa')

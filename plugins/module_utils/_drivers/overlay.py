@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption, TopLevelField
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import throwaway_namespace_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import throwaway_namespace_problem
 
 # Docker encrypts overlay traffic with IPsec ESP in transport mode using AES-GCM (RFC 4106).
 ESP_PROBE_KEY = '0x' + '00' * 20

@@ -25,7 +25,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, TopLevelField
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 
 # The fields a network made with config_from may not set, because Docker takes them from the
 # config-only network (and refuses the create when they are given).

@@ -31,7 +31,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current im
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import read_host_prefixes
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')

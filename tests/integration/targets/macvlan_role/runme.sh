@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The macvlan role across the sandbox fleet, through the fleetnet.docker.macvlan playbook: input errors,
+# The macvlan role across the sandbox fleet, through the fleetnet.docker.macvlan playbook: input errors
+# (the role's own, one host's Docker refusing, overridden with no networks: nothing changes on any host),
 # then per-host networks with their own slices and shims (four steps, checked from the hosts), then the
 # swarm-scoped pattern replacing them with state overridden, and the swarm-worker rule of overridden.
 set -euo pipefail
@@ -44,6 +45,7 @@ set +e
 (
   set -e
   ansible-playbook "${inventories[@]}" "$here/validation.yml"
+  ansible-playbook "${inventories[@]}" "$here/fleet_validation.yml"
 
   before=$(host_state)
   run_role local.yml check changed

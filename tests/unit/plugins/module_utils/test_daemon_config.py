@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config as dc
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import HostPrefix
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import HostPrefix
 
 
 def facts(**kwargs):

@@ -18,7 +18,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import HostPrefix, prefixes_from_json
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import HostPrefix, prefixes_from_json
 
 
 class GuardedBridge(Driver):
