@@ -19,7 +19,7 @@ __metaclass__ = type
 import re
 import time
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, NotFound
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerException, NotFound
 
 # Every probe carries this label: `absent` finds all of them, also those an interrupted run left.
 PROBE_LABEL = 'fleetnet.docker.probe'
@@ -168,11 +168,12 @@ class ProbeRunner:
         # after `lifetime` seconds and Docker removes it.
         host_config = self.api.create_host_config(network_mode=network, auto_remove=True)
         networking = self.api.create_networking_config({network: self.api.create_endpoint_config()})
-        created = self.client.call(
-            'creating probe container %s on network %s' % (container, network), self.api.create_container,
-            self.params['image'], command=['sleep', str(self.params['lifetime'])], name=container,
-            labels=labels, host_config=host_config, networking_config=networking, detach=True)
+        # A network this host cannot join (say a swarm network the manager does not know) fails this
+        # probe only: its pairs show the error, the host's other probes go on.
         try:
+            created = self.api.create_container(
+                self.params['image'], command=['sleep', str(self.params['lifetime'])], name=container,
+                labels=labels, host_config=host_config, networking_config=networking, detach=True)
             self.api.start(created['Id'])
         except APIError as exc:
             probe.update(status='failed', reason='starting the probe failed: %s' % (exc.explanation or exc))
@@ -196,8 +197,8 @@ class ProbeRunner:
             execution = self.api.exec_create(container, command, stdout=True, stderr=True)
             output = self.api.exec_start(execution['Id'])
             exit_code = self.api.exec_inspect(execution['Id']).get('ExitCode')
-        except APIError as exc:
-            return 'fail', None, 'running ping in %s failed: %s' % (container, exc.explanation or exc)
+        except DockerException as exc:
+            return 'fail', None, 'running ping in %s failed: %s' % (container, getattr(exc, 'explanation', None) or exc)
         if isinstance(output, bytes):
             output = output.decode('utf-8', 'replace')
         status, latency, error = ping_outcome(exit_code, output)
