@@ -217,6 +217,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
 from ansible_collections.fleetnet.docker.plugins.module_utils._probe import ProbeRunner
 
+
 def main():
     module = AnsibleModule(
         argument_spec=connection_argspec(

@@ -33,8 +33,8 @@ def render_markdown(report):
              % (summary['hosts'], summary['networks'], summary['spanning'], summary['problems'],
                 pairs['passed'], pairs['failed'], pairs['skipped']), '']
     if report['generated']:
-        lines += ['Generated %s (schema %s version %s).' % (report['generated'], report['schema'],
-                                                           report['schema_version']), '']
+        lines += ['Generated %s (schema %s version %s).'
+                  % (report['generated'], report['schema'], report['schema_version']), '']
     lines += ['## Problems', '']
     if report['problems']:
         lines += ['- **%s** (%s): %s' % (problem['severity'], problem['rule'], problem['message'])
