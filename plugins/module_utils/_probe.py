@@ -44,7 +44,8 @@ def ping_outcome(exit_code, output):
         return 'pass', latency, None
     if exit_code == 0:
         return 'pass', None, None
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # The first line ("PING 10.0.0.2 (10.0.0.2): 56 data bytes") only repeats what was pinged.
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith('PING ')]
     received = RECEIVED.search(text)
     if received:
         error = '%s of %s packets answered' % (received.group(2), received.group(1))
@@ -52,7 +53,7 @@ def ping_outcome(exit_code, output):
         if reasons:
             error += ' (%s)' % reasons[-1]
     else:
-        error = lines[-1] if lines else 'ping exited with %d and printed nothing' % exit_code
+        error = lines[-1] if lines else 'no answer, and ping said nothing more (exit code %d)' % exit_code
     return 'fail', latency, error
 
 
@@ -191,7 +192,10 @@ class ProbeRunner:
 
     # -- pinged
     def ping(self, container, destination):
-        command = ['ping', '-c', str(self.params['count']), '-W', str(self.params['ping_timeout']), destination]
+        # One stream (2>&1): ping's reason ("sendto: Network is unreachable") goes to stderr, and the Engine
+        # API's separate stderr frames can come after the exec has been read.
+        command = ['sh', '-c', 'exec ping -c "$0" -W "$1" "$2" 2>&1',
+                   str(self.params['count']), str(self.params['ping_timeout']), destination]
         started = time.time()
         try:
             execution = self.api.exec_create(container, command, stdout=True, stderr=True)

@@ -39,7 +39,9 @@ def test_failures_say_what_ping_said():
     assert ping_outcome(1, LOST) == ('fail', None, '0 of 2 packets answered')
     assert ping_outcome(1, LINK_DOWN) == ('fail', None, 'ping: sendto: Network is unreachable')
     assert ping_outcome(1, NO_NAME) == ('fail', None, "ping: bad address 'nosuchname'")
-    assert ping_outcome(2, '') == ('fail', None, 'ping exited with 2 and printed nothing')
+    assert ping_outcome(2, '') == ('fail', None, 'no answer, and ping said nothing more (exit code 2)')
+    # Only the header line: ping's own reason never arrived; the header is no reason.
+    assert ping_outcome(1, LINK_DOWN.splitlines()[0]) == ('fail', None, 'no answer, and ping said nothing more (exit code 1)')
 
 
 def test_partial_loss_is_a_failure_with_the_count():
