@@ -3,6 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fleet report's data model (report.json, schema in docs/report.md), built from gathered data.
 
+The package _report: host.py runs on the managed nodes (engine_info); everything else runs on the
+controller, called by the report filters, and is pure: gathered data in, plain dicts and text out.
+
 Input: one entry per host, ``{host, engine, swarm, networks}``, where ``engine`` is what
 fleetnet.docker.engine_info returned, ``networks`` the ``networks`` of fleetnet.docker.networks_info and
 ``swarm`` the ``swarm`` of fleetnet.docker.swarm with state gathered (only managers list nodes).
