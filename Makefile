@@ -47,8 +47,9 @@ help:
 	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
-# gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity.
-DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev shellcheck
+# gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity;
+# graphviz lays out the fleet report's diagram, chromium renders the report page in its test.
+DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev shellcheck graphviz chromium
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -210,6 +211,9 @@ demo: fleet collection
 	@echo "demo: second run changed nothing"
 	@echo "== containers on the macvlan network reach each other across hosts (tests/demo/check.yml)"
 	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e @$(DEMO_VARS) tests/demo/check.yml
+	@echo "== the fleet report with its connectivity matrix (playbooks/report.yml)"
+	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e fleetnet_report_dir=$(CURDIR)/build/report playbooks/report.yml | tee build/demo-report.log | tail -n 14
+	@echo "demo: report at $(CURDIR)/build/report/report.html"
 
 bench: fleet collection
 	$(VENV)/bin/python bench/bridge_noop.py $(FLEET_INVENTORY)

@@ -1,0 +1,161 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: engine_info
+short_description: Engine, swarm membership, addresses, routes and ESP support of a Docker host
+version_added: 0.1.0
+description:
+  - Returns the Docker Engine version and API version of the managed node, its swarm membership as the daemon
+    reports it, the host's own interface addresses and routes (read with iproute2), and whether its kernel can
+    carry encrypted overlay traffic (IPsec ESP with AES-GCM).
+  - The fleet report (playbook C(fleetnet.docker.report)) uses it to tell which hosts route to each other and
+    which hosts cannot pass encrypted overlay traffic.
+  - Never changes anything. The ESP check adds a throwaway security association in a new, empty network
+    namespace, which vanishes with the check; the host's own network is not touched.
+author:
+  - fleetnet.docker contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - fleetnet.docker.docker
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.ACTIONGROUPS
+attributes:
+  check_mode:
+    support: full
+    details: Reads only, so check mode runs it exactly like a normal run.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+  action_group:
+    membership:
+      - fleetnet.docker.docker
+options: {}
+seealso:
+  - module: fleetnet.docker.networks_info
+  - module: fleetnet.docker.probe
+'''
+
+EXAMPLES = r'''
+- name: Read the engine of every Docker host
+  fleetnet.docker.engine_info:
+  register: engine
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }}: Docker {{ engine.engine.version }} (API {{ engine.engine.api_version }}), ESP {{ engine.esp.available }}"
+'''
+
+RETURN = r'''
+engine:
+  description: The Docker Engine of the host.
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: The host name the daemon reports (C(docker info) Name).
+      type: str
+      sample: h1
+    version:
+      description: Engine version.
+      type: str
+      sample: 28.5.2
+    api_version:
+      description: Highest Engine API version the daemon speaks.
+      type: str
+      sample: '1.51'
+    os:
+      description: Operating system the daemon reports.
+      type: str
+      sample: Debian GNU/Linux 12 (bookworm)
+    kernel:
+      description: Kernel version.
+      type: str
+      sample: 6.1.0-28-amd64
+swarm:
+  description: The host's swarm membership as the daemon reports it.
+  returned: success
+  type: dict
+  contains:
+    local_node_state:
+      description: V(inactive), V(pending), V(active), V(error) or V(locked).
+      type: str
+    node_id:
+      description: This node's swarm node ID, or V(null).
+      type: str
+    node_address:
+      description: This node's swarm address, or V(null).
+      type: str
+    manager:
+      description: Whether this node is a swarm manager.
+      type: bool
+addresses:
+  description: The host's interface addresses with prefix length, except loopback and link-local ones.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{interface: eth0, address: 10.231.0.11/24}]
+routes:
+  description: The host's IPv4 and IPv6 routes other than the default route, as iproute2 shows them.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{destination: 10.240.3.0/24, gateway: 10.231.0.12, interface: eth0}]
+esp:
+  description: Whether the kernel can carry encrypted overlay traffic.
+  returned: success
+  type: dict
+  contains:
+    available:
+      description: V(true) when the check passed or could not tell (not root), V(false) when the kernel refused.
+      type: bool
+    reason:
+      description: The kernel's answer when it refused, else V(null).
+      type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json
+from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import esp_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._report.host import addresses_from_json, routes_from_json
+
+
+def main():
+    module = AnsibleModule(argument_spec=connection_argspec(), supports_check_mode=True)
+    client = DockerClient(module)
+    version = client.call('reading the engine version', client.api.version)
+    info = client.call('reading the daemon information', client.api.info)
+    swarm = info.get('Swarm') or {}
+    routes = ip_json(module, '-4', 'route', 'show') + ip_json(module, '-6', 'route', 'show')
+    esp = esp_problem(module)
+    module.exit_json(
+        changed=False,
+        engine=dict(
+            name=info.get('Name'),
+            version=version.get('Version'),
+            api_version=version.get('ApiVersion'),
+            os=info.get('OperatingSystem'),
+            kernel=info.get('KernelVersion'),
+        ),
+        swarm=dict(
+            local_node_state=swarm.get('LocalNodeState') or 'inactive',
+            node_id=swarm.get('NodeID') or None,
+            node_address=swarm.get('NodeAddr') or None,
+            manager=bool(swarm.get('ControlAvailable')),
+        ),
+        addresses=addresses_from_json(ip_json(module, 'addr', 'show')),
+        routes=routes_from_json(routes),
+        esp=dict(available=esp is None, reason=esp),
+    )
+
+
+if __name__ == '__main__':
+    main()

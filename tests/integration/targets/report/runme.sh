@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The fleet report and its connectivity matrix on the sandbox fleet, with the demo's networks (bridge,
+# overlay across the swarm, macvlan with per-host slices): check mode does nothing; the report lists
+# exactly what `docker network ls` shows on each host; every pair passes on the overlay and macvlan
+# networks; a probe cut off inside its namespace gives failing pairs with the error; a host without the
+# image fails before starting anything; no probe container is left; the page renders in headless Chromium.
+set -euo pipefail
+inventory=$1
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../../.." && pwd)
+out="$repo/build/report-test"
+rm -rf "$out"
+trap 'ansible-playbook -i "$inventory" "$here/cleanup.yml" >/dev/null || echo "report: cleanup failed" >&2' EXIT
+
+echo "=== the demo's networks (site.yml with tests/demo/vars.yml)"
+ansible-playbook -i "$inventory" -e @"$repo/tests/demo/vars.yml" "$repo/playbooks/site.yml" >/dev/null
+
+echo "=== check mode: nothing starts, nothing is written"
+ansible-playbook -i "$inventory" fleetnet.docker.report --check -e fleetnet_report_dir="$out/check" >/dev/null
+test ! -e "$out/check" || { echo "report: check mode wrote $out/check" >&2; exit 1; }
+ansible-playbook -i "$inventory" "$here/no_probe_left.yml"
+
+echo "=== the report"
+ansible-playbook -i "$inventory" fleetnet.docker.report -e fleetnet_report_dir="$out/demo" | tail -n 12
+ansible-playbook -i "$inventory" "$here/assert_report.yml" -e report_json="$out/demo/report.json"
+ansible-playbook -i "$inventory" "$here/no_probe_left.yml"
+
+echo "=== a probe cut off inside its namespace"
+ansible-playbook -i "$inventory" "$here/cut_off.yml"
+ansible-playbook -i "$inventory" "$here/no_probe_left.yml"
+
+echo "=== a host without the probe image fails before it starts anything"
+ansible-playbook -i "$inventory" "$here/missing_image.yml"
+ansible-playbook -i "$inventory" "$here/no_probe_left.yml"
+
+echo "=== the page in headless Chromium"
+python3 "$here/render_check.py" "$out/demo/report.html" "$repo/build/report-screenshot.png" "$out/demo/report.json"
