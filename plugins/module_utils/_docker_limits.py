@@ -132,3 +132,44 @@ def container_address_problems(subnets, containers):
             else:
                 owners[address] = container['name']
     return problems
+
+
+def link_kinds_from_json(links):
+    """{link name: kind} from parsed ``ip -j -d link show`` output (kind None for a plain device)."""
+    return dict((link['ifname'], (link.get('linkinfo') or {}).get('info_kind'))
+                for link in links or [] if link.get('ifname'))
+
+
+def bridge_name_problems(desired_configs, read_link_kinds):
+    """(network, field, reason) for bridge_name values naming a host link that is not a bridge.
+
+    The host is read (``read_link_kinds()``) only when some network sets a bridge_name.
+    """
+    named = [config for config in desired_configs if config.get('bridge_name')]
+    if not named:
+        return []
+    kinds = read_link_kinds()
+    problems = []
+    for config in named:
+        for field, reason in interface_name_problems('bridge_name', config['bridge_name'], kinds):
+            if 'not a bridge' in reason:
+                problems.append((config['name'], field, reason))
+    return problems
+
+
+# A VXLAN network identifier is 24 bits; 0 is not a VNI.
+MAX_VXLAN_ID = 16777215
+
+
+def vxlan_problems(vxlan_ids, subnets):
+    """Overlay VXLAN ids: Docker takes one per subnet, in order, each a 24-bit VNI."""
+    if not vxlan_ids or not isinstance(vxlan_ids, list):
+        return []
+    problems = []
+    for vxlan_id in vxlan_ids:
+        if isinstance(vxlan_id, int) and not 1 <= vxlan_id <= MAX_VXLAN_ID:
+            problems.append(('vxlan_ids', '%d is outside 1-%d, the range of a VXLAN id' % (vxlan_id, MAX_VXLAN_ID)))
+    if subnets is not None and len(vxlan_ids) != len(subnets):
+        problems.append(('vxlan_ids', 'has %d ids for %d subnets; Docker takes exactly one per subnet, in order'
+                         % (len(vxlan_ids), len(subnets))))
+    return problems

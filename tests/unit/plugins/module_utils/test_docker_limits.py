@@ -66,3 +66,31 @@ def test_the_gateway_docker_picks_is_reserved_too():
 def test_an_aux_address_on_the_gateway():
     entry = dict(subnet='10.3.0.0/24', gateway='10.3.0.1', aux_addresses=dict(a='10.3.0.1', b='10.3.0.2'))
     assert limits.subnet_entry_problems(entry) == [('aux_addresses.a', '10.3.0.1 is the gateway of subnet 10.3.0.0/24')]
+
+
+def test_bridge_name_on_an_existing_link_that_is_not_a_bridge():
+    links = [dict(ifname='eth0'), dict(ifname='veth1', linkinfo=dict(info_kind='veth')),
+             dict(ifname='br-lan', linkinfo=dict(info_kind='bridge'))]
+    kinds = limits.link_kinds_from_json(links)
+    assert kinds == {'eth0': None, 'veth1': 'veth', 'br-lan': 'bridge'}
+    configs = [dict(name='a', bridge_name='veth1'), dict(name='b', bridge_name='br-lan'), dict(name='c'),
+               dict(name='d', bridge_name='br-new')]
+    assert limits.bridge_name_problems(configs, lambda: kinds) == [
+        ('a', 'bridge_name', '"veth1" names an existing link of this host that is not a bridge (it is a veth link)')]
+
+
+def test_the_host_is_not_read_when_no_bridge_name_is_set():
+    def unreadable():
+        raise AssertionError('read although no network sets a bridge_name')
+    assert limits.bridge_name_problems([dict(name='a')], unreadable) == []
+
+
+def test_vxlan_ids_one_per_subnet_in_range():
+    subnets = [dict(subnet='10.1.0.0/24'), dict(subnet='10.2.0.0/24')]
+    assert limits.vxlan_problems(None, subnets) == []
+    assert limits.vxlan_problems([4097, 4098], subnets) == []
+    assert limits.vxlan_problems([4097], subnets) == [
+        ('vxlan_ids', 'has 1 ids for 2 subnets; Docker takes exactly one per subnet, in order')]
+    assert limits.vxlan_problems([0, 16777216], subnets) == [
+        ('vxlan_ids', '0 is outside 1-16777215, the range of a VXLAN id'),
+        ('vxlan_ids', '16777216 is outside 1-16777215, the range of a VXLAN id')]
