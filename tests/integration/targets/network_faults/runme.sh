@@ -81,6 +81,12 @@ playbook "$here/change.yml" -e result_name=refused >"$work/refused.log" 2>&1 || 
 on_h1 rm -f "$state/rule" "$state/hit"
 playbook "$here/refused_check.yml"
 
+echo "=== network_faults: Docker refuses the second network of a batch"
+playbook "$here/prepare.yml"
+arm POST '/networks/create$' 2 batch deny
+playbook "$here/batch.yml"
+on_h1 rm -f "$state/rule" "$state/hit"
+
 echo "=== network_faults: two runs against one host at the same time"
 playbook "$here/prepare.yml"
 arm POST '/networks/create$' 1 concurrent
