@@ -96,14 +96,16 @@ def test_recreate_whose_create_fails_puts_the_old_network_back_with_its_containe
     daemon.fail('create_network', 'invalid pool request')
     with pytest.raises(EngineError) as failure:
         planned_and_applied(daemon, 'merged', [desired(name='lan', labels={'v': '2'})])
-    assert str(failure.value).startswith('network "lan" on h1: recreating it failed (invalid pool request); '
-                                         'the previous network was put back with its containers')
+    assert str(failure.value).startswith('network "lan" on h1: recreating it failed at creating the new network '
+                                         '(invalid pool request); the network was put back as it was, with its '
+                                         'containers dynamic, static')
     network = daemon.network('lan')
     assert network['Labels'] == {'v': '1'} and network['IPAM']['Config'][0]['Subnet'] == '10.1.0.0/24'
     assert endpoint_on(daemon, 'static', 'lan')['IPAMConfig'] == dict(IPv4Address='10.1.0.5')
     assert 'web' in endpoint_on(daemon, 'static', 'lan')['Aliases']
     assert endpoint_on(daemon, 'dynamic', 'lan')['IPAddress'] == '10.1.0.7'
-    assert failure.value.not_done == ['lan'] and failure.value.done == []
+    # The old network was made again (a new ID): that is a change.
+    assert failure.value.not_done == ['lan'] and failure.value.done[0]['action'] == 'put back'
 
 
 def test_recreate_that_docker_refuses_to_remove_leaves_the_network_with_its_containers():
@@ -147,6 +149,10 @@ class FakeModule:
         self.params.update(params)
         self.check_mode = check_mode
         self._diff = diff
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
 
     def exit_json(self, **result):
         raise ModuleExit(False, result)
