@@ -58,8 +58,8 @@ def _file_name(network_name):
 class Journal:
     """The journal directory of one daemon: ``ROOT/DAEMON_KEY/``, a ``lock`` and one file per recreate."""
 
-    def __init__(self, key, root=JOURNAL_ROOT):
-        self.directory = os.path.join(root, key)
+    def __init__(self, key, root=None):
+        self.directory = os.path.join(root or JOURNAL_ROOT, key)
         self._lock_file = None
 
     def path(self, network_name):

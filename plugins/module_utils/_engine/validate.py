@@ -110,10 +110,13 @@ def delete_problems(name, endpoints):
     if services:
         problems.append((name, 'services', '%s still use it, so it cannot be deleted; remove the '
                          'services or take the network out of them first' % ', '.join(services)))
-    running = [endpoint['name'] for endpoint in endpoints if endpoint.get('running') and not endpoint.get('service')]
-    if running:
-        problems.append((name, 'containers', 'cannot be deleted while containers are attached: %s; '
-                         'disconnect or stop them first' % ', '.join(running)))
+    containers = [endpoint for endpoint in endpoints if not endpoint.get('service')]
+    if containers:
+        # A stopped container keeps the network in its settings and would no longer start without it.
+        problems.append((name, 'containers', 'cannot be deleted while containers are attached: %s; disconnect them '
+                         'first (a stopped container whose network is gone no longer starts)'
+                         % ', '.join('%s (%s)' % (endpoint['name'], 'running' if endpoint.get('running') else 'stopped')
+                                     for endpoint in containers)))
     return problems
 
 
