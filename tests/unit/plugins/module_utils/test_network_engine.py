@@ -261,3 +261,11 @@ def test_an_address_a_recreate_pinned_still_counts_as_dynamic():
     endpoint = endpoint_from_container(container, 'lan', network['Id'])
     assert endpoint['ipv4_address'] is None and endpoint['current_ipv4'] == '10.1.0.7'
     assert endpoint['driver_opts'] == {'other': 'x'}
+
+
+def test_what_docker_would_refuse_half_way_is_a_problem_before_any_change():
+    configs = [desired(name='lan', subnets=[dict(subnet='10.1.0.0/24')], mtu=100000, bridge_name='br-sixteen-chars',
+                       containers=[dict(name='a', ipv4_address='10.1.0.1'), dict(name='b', ipv4_address='10.1.0.9'),
+                                   dict(name='c', ipv4_address='10.1.0.9')])]
+    fields = [field for _name, field, _reason in static_problems(SPEC, configs, 'merged')]
+    assert fields == ['mtu', 'bridge_name', 'containers[0].ipv4_address', 'containers[2].ipv4_address']
