@@ -174,4 +174,3 @@ def connect_arguments(endpoint, target_subnets, api_at_least, keep_interface):
     if endpoint.get('mac_address') and api_at_least(MAC_API):
         arguments['mac_address'] = endpoint['mac_address']
     return arguments
-

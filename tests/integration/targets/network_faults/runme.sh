@@ -50,6 +50,7 @@ wait_for_hit() {
   for _ in $(seq 300); do on_h1 test -f "$state/hit" && { echo "held: $(on_h1 cat "$state/hit")"; return 0; }; sleep 0.2; done
   echo "network_faults: the request to hold never came ($1)" >&2; return 1
 }
+# shellcheck disable=SC2016  # expanded by the sh inside the host, not here
 kill_dockerd() { on_h1 sh -c 'kill -KILL $(cat /run/docker.pid)'; on_h1 rm -f "$state/rule" "$state/hit"; }
 
 # scenario NAME METHOD URI-REGEX N: interrupt change.yml at the Nth matching request, restart, verify.
