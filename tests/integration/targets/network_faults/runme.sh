@@ -35,8 +35,15 @@ plugin_off() {
   on_h1 rm -rf "$state" /run/docker/plugins/fleetnet-pause.sock
 }
 
+# The journal of h1's daemon (docs/safety.md): /var/lib/fleetnet-docker/journal/<ID of its none network>.
+journal_dir() { echo "/var/lib/fleetnet-docker/journal/$(on_h1 docker network inspect -f '{{.Id}}' none | cut -c1-12)"; }
+
 finish() {
   status=$?
+  # Nothing may be left half-done: no journal entry survives the target; the lock file goes too.
+  dir=$(journal_dir)
+  if on_h1 sh -c "ls $dir/*.json" >/dev/null 2>&1; then echo "network_faults: journal entries left in $dir" >&2; status=1; fi
+  on_h1 rm -rf "$dir"
   plugin_off
   playbook "$here/cleanup.yml" >/dev/null || status=1
   rm -rf "$work"
