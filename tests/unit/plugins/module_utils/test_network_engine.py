@@ -193,6 +193,7 @@ def test_recreate_blocked_when_static_address_leaves_subnet_or_policy_never():
 def test_dynamic_address_is_kept_when_it_still_fits():
     endpoint = dict(ipv4_address=None, current_ipv4='10.1.0.7', ipv6_address=None, current_ipv6=None)
     subnets = [dict(subnet='10.1.0.0/24', gateway=None, aux_addresses={})]
+
     def kept(endpoint, subnets):
         return connect_arguments(endpoint, subnets, lambda version: False, keep_interface=True)['ipv4_address']
     assert kept(endpoint, subnets) == '10.1.0.7'

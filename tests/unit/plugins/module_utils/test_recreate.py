@@ -20,6 +20,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Jo
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 
+
 class IccBridge(Driver):
     driver = 'bridge'
     options = dict(enable_icc=DriverOption('com.docker.network.bridge.enable_icc', 'bool', default=True))
