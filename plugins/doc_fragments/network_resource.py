@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Mirrors state/recreate in network_module_argspec() of plugins/module_utils/_engine/runner.py.
+    # Mirrors state/recreate/empty_config_deletes_all in network_module_argspec() of plugins/module_utils/_engine/runner.py.
     # Doc fragments merge options shallowly, so the common `config` suboptions (name, subnets,
     # enable_ipv6, internal, attachable, labels, driver_opts, containers) are written out in each
     # *_networks module next to its driver's own options.
@@ -22,7 +22,8 @@ options:
         and labels or driver options on the host that are not listed are a difference.
         When O(config[].subnets) is not given, the pool Docker allocated is accepted.
       - V(overridden) is V(replaced), and also removes every network of this driver that is not listed.
-        The predefined networks (C(bridge), C(host), C(none)) are never touched.
+        The predefined networks (C(bridge), C(host), C(none)) are never touched. An empty or missing
+        O(config) is refused, unless O(empty_config_deletes_all=true).
       - V(deleted) removes the listed networks. An empty O(config) removes nothing.
       - V(gathered) returns this driver's networks in the O(config) format under RV(gathered); feeding that
         back with V(replaced) reports no change. Container attachments are not part of it.
@@ -34,12 +35,21 @@ options:
     description:
       - Docker cannot change a network in place, so any difference means removing and creating it again.
       - V(auto) recreates losslessly; every attached container is reconnected with its addresses, aliases and
-        links. When that cannot be guaranteed (a swarm service uses the network, a static address is outside
+        links, and the network keeps the gateway Docker chose. What the recreate needs is written to a journal on
+        the host first, so that a run cut off half-way (the daemon died) is finished or rolled back by the next
+        run; see C(docs/safety.md). When that cannot be guaranteed (a swarm service uses the network, a static address is outside
         the new subnets) the module fails before changing anything and names what blocks it.
       - V(never) fails instead of recreating and lists the differing options.
     type: str
     choices: [auto, never]
     default: auto
+  empty_config_deletes_all:
+    description:
+      - With O(state=overridden) and an empty or missing O(config), remove every network of this driver
+        (except the predefined ones and those the swarm needs).
+      - Without it that is refused, as an unset variable would otherwise delete every network of the host.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -50,8 +60,13 @@ attributes:
 notes:
   - The whole O(config) is validated before anything changes (CIDRs, gateways, ranges and auxiliary
     addresses inside their subnets, duplicate names, predefined networks, overlaps with other networks
-    and with the host's own interface addresses and routes). All problems are reported together, each
+    and with the host's own interface addresses and routes), and what Docker or the kernel would refuse only
+    half-way (link names over 15 characters, a C(bridge_name) naming a link that is not a bridge, static
+    addresses on the gateway, an aux address or another container, MTUs outside 68-65535). All problems are reported together, each
     naming the host, the network, the option and the reason, and nothing is changed.
+  - A network that a container is attached to, running or stopped, is never deleted; the containers are named.
+  - Runs that may change networks take a lock per Docker daemon
+    (C(/var/lib/fleetnet-docker/journal/DAEMON/lock)) and wait up to O(timeout) seconds for another run.
   - A run that changes nothing lists the host's networks once; containers are only inspected for networks
     whose attachments are managed, that are recreated or deleted.
 '''

@@ -415,6 +415,9 @@ class DockerClient:
                 return None
             raise
 
+    def start_container(self, container_id, container_name=None):
+        self.request('starting container "%s"' % (container_name or container_id[:12]), self.api.start, container_id)
+
     def list_services(self):
         """Swarm services; raises DockerAPIError on a node that is not a swarm manager."""
         return self.request('listing swarm services', self.api.services)

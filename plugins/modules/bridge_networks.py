@@ -246,7 +246,7 @@ errors:
   sample: ['network "lan" on h2: subnet 10.1.0.0/24 overlaps network "legacy" (10.1.0.0/16)']
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
@@ -255,7 +255,7 @@ DRIVER = BridgeDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    module = NetworkModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     run_network_module(module, DRIVER(module))
 
 

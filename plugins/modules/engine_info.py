@@ -123,7 +123,7 @@ esp:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import ip_json
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import esp_problem
 from ansible_collections.fleetnet.docker.plugins.module_utils._report.host import addresses_from_json, routes_from_json
 

@@ -241,7 +241,7 @@ errors:
   elements: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.macvlan import MacvlanDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
@@ -250,7 +250,7 @@ DRIVER = MacvlanDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    module = NetworkModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     run_network_module(module, DRIVER(module))
 
 

@@ -207,7 +207,7 @@ errors:
   elements: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import this_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import OverlayDriver, esp_problem
@@ -230,7 +230,7 @@ def warn_when_encryption_cannot_work(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    module = NetworkModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     warn_when_encryption_cannot_work(module)
     run_network_module(module, DRIVER(module))
 

@@ -225,7 +225,7 @@ errors:
   elements: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
@@ -234,7 +234,7 @@ DRIVER = PluginDriver
 
 
 def main():
-    module = AnsibleModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
+    module = NetworkModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     run_network_module(module, DRIVER(module))
 
 

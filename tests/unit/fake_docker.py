@@ -179,7 +179,8 @@ class FakeDocker:
             if not all and not running:
                 continue
             attached = item['NetworkSettings']['Networks']
-            if network is None or any(settings['NetworkID'] == network for settings in attached.values()):
+            # As dockerd: the filter takes a network ID or name.
+            if network is None or any(network in (settings['NetworkID'], name) for name, settings in attached.items()):
                 networks = dict((name, dict(settings, Aliases=None)) for name, settings in attached.items())
                 found.append(dict(Id=item['Id'], Names=[item['Name']], State='running' if running else 'exited',
                                   NetworkSettings=dict(Networks=copy.deepcopy(networks))))
@@ -193,6 +194,10 @@ class FakeDocker:
                 return None
             raise DockerAPIError('inspecting container on h1 failed: no such container', status_code=404)
         return copy.deepcopy(found[0])
+
+    def start_container(self, ident, container_name=None):
+        self._record('start_container', container_name or ident[:12])
+        [item for item in self.containers if item['Id'] == ident][0]['State']['Running'] = True
 
     def list_services(self):
         self._record('list_services')

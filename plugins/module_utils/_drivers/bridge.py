@@ -10,7 +10,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._docker_limits import bridge_name_problems, link_kinds_from_json
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 
 
 class BridgeDriver(Driver):
@@ -35,3 +37,9 @@ class BridgeDriver(Driver):
         if network.get('Name') == 'docker_gwbridge':
             return "the swarm's gateway bridge"
         return None
+
+    def batch_problems(self, desired_configs, existing_networks):
+        """Docker refuses a bridge_name that names a link of another kind only when it creates the network."""
+        if self.module is None:
+            return []
+        return bridge_name_problems(desired_configs, lambda: link_kinds_from_json(ip_json(self.module, '-d', 'link', 'show')))

@@ -13,9 +13,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import link_pairs, reconnect_addresses
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import connect_arguments
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import APPLY_ORDER
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
@@ -23,9 +23,11 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._problems import E
 class Applier:
     """Applies plan items for one driver through ``client`` (a DockerClient)."""
 
-    def __init__(self, client, spec, sleep=time.sleep, clock=time.time):
+    def __init__(self, client, spec, sleep=time.sleep, clock=time.time, journal=None, warn=lambda text: None):
         self.client = client
         self.spec = spec
+        self.journal = journal
+        self.warn = warn
         self.host = client.host
         self.done = []
         self._sleep = sleep
@@ -38,7 +40,8 @@ class Applier:
             try:
                 self.apply_item(item)
             except EngineError as exc:
-                exc.done = list(self.done)
+                # A recreate Docker refused half-way was put back: that is done too (a new network ID).
+                exc.done = list(self.done) + list(exc.done)
                 exc.not_done = [later.name for later in ordered[position:]]
                 raise
             self.done.append(item.report())
@@ -62,38 +65,8 @@ class Applier:
                 self._connect(item.name, network_id, endpoint)
 
     def _recreate(self, item):
-        """Disconnect, remove, create, reconnect; if creating fails, put the old network back as it was."""
-        old_id = item.network['Id']
-        for endpoint in item.endpoints:
-            self._disconnect(item.name, old_id, endpoint)
-        try:
-            self.client.remove_network(old_id, item.name)
-            self._wait_until_removed(item.network)
-        except DockerAPIError as exc:
-            # A swarm network can be in use on other nodes, which this host cannot see beforehand
-            # (the API hides network-attachment tasks): put the local containers back and stop.
-            for endpoint in item.endpoints:
-                self._connect(item.name, old_id, endpoint, item.before.get('subnets'))
-            raise EngineError(
-                'network "%s" on %s: cannot be recreated, Docker refused to remove it (%s); it was left '
-                'as it was, with its containers reconnected. A swarm network used on other nodes must be '
-                'freed there first' % (item.name, self.host, exc.explanation or exc))
-        try:
-            new_id = self.client.create_network(render_payload(self.spec, item.target))
-        except Exception as exc:  # pylint: disable=broad-except
-            # Whatever went wrong, the old network comes back first: its containers must not stay cut off.
-            restored_id = self.client.create_network(render_payload(self.spec, item.before))
-            for endpoint in item.endpoints:
-                self._connect(item.name, restored_id, endpoint, item.before.get('subnets'))
-            if not isinstance(exc, EngineError):
-                raise
-            raise EngineError(
-                'network "%s" on %s: recreating it failed (%s); the previous network was put back with its '
-                'containers' % (item.name, self.host, getattr(exc, 'explanation', None) or exc))
-        for endpoint in item.staying():
-            self._connect(item.name, new_id, endpoint, item.target.get('subnets'))
-        for endpoint in item.connect:
-            self._connect(item.name, new_id, endpoint)
+        """Journalled; what Docker refuses half-way is put back as it was (recreate.py, docs/safety.md)."""
+        Recreate(self.client, self.spec, self.journal, self._wait_until_removed, self.warn).run(item)
 
     def _wait_until_removed(self, network, timeout=30):
         """A swarm network disappears from this node a moment after the manager removed it; creating one
@@ -114,16 +87,9 @@ class Applier:
         self.client.disconnect_container(endpoint.get('id') or endpoint['name'], network_id, network_name,
                                          container_name=endpoint['name'])
 
-    def _connect(self, network_name, network_id, endpoint, keep_dynamic_in=None):
+    def _connect(self, network_name, network_id, endpoint):
         if endpoint.get('service'):
             return
-        addresses = reconnect_addresses(endpoint, keep_dynamic_in) if keep_dynamic_in is not None else \
-            dict(ipv4_address=endpoint.get('ipv4_address'), ipv6_address=endpoint.get('ipv6_address'))
-        # Engine API 1.44 is the first to take a MAC address on connect; older daemons derive it from the IP.
-        mac_address = endpoint.get('mac_address') if self.client.api_at_least('1.44') else None
-        self.client.connect_container(
-            endpoint.get('id') or endpoint['name'], network_id, network_name,
-            ipv4_address=addresses['ipv4_address'], ipv6_address=addresses['ipv6_address'],
-            aliases=endpoint.get('aliases') or None, links=link_pairs(endpoint.get('links')) or None,
-            driver_opts=endpoint.get('driver_opts') or None, mac_address=mac_address,
-            container_name=endpoint['name'])
+        arguments = connect_arguments(endpoint, None, self.client.api_at_least, keep_interface=False)
+        self.client.connect_container(endpoint.get('id') or endpoint['name'], network_id, network_name,
+                                      container_name=endpoint['name'], **arguments)

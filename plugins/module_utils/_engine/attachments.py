@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import glob
+
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
 
 
@@ -28,7 +30,12 @@ def endpoint_from_container(container, network_name, network_id=None):
             if value.get('NetworkID') == network_id:
                 settings = value
     settings = settings or {}
-    static = settings.get('IPAMConfig') or {}
+    static = dict(settings.get('IPAMConfig') or {})
+    driver_opts = dict(settings.get('DriverOpts') or {})
+    # An address a recreate only pinned to keep it is still the one Docker chose (docs/safety.md).
+    for family in dynamic_families(driver_opts):
+        static.pop('IPv4Address' if family == 'ipv4' else 'IPv6Address', None)
+    driver_opts.pop(DYNAMIC_MARK, None)
     short_id = container['Id'][:12]
     labels = (container.get('Config') or {}).get('Labels') or {}
     return dict(
@@ -42,7 +49,7 @@ def endpoint_from_container(container, network_name, network_id=None):
         current_ipv6=_ipam.canonical_address(settings.get('GlobalIPv6Address')),
         links=list(settings.get('Links') or []),
         mac_address=settings.get('MacAddress') or None,
-        driver_opts=dict(settings.get('DriverOpts') or {}),
+        driver_opts=driver_opts,
         service=labels.get(SWARM_SERVICE_LABEL),
     )
 
@@ -85,27 +92,6 @@ def attachment_changes(desired_containers, endpoints, state):
     return connect, reconnect, disconnect
 
 
-def reconnect_addresses(endpoint, target_subnets):
-    """Addresses to reconnect with after a recreate: static ones always, dynamic ones when they still fit.
-
-    Keeping a dynamic address is what makes the recreate invisible to peers that cached it; Docker
-    only accepts a requested address on a network with configured subnets.
-    """
-    subnets = [entry['subnet'] for entry in target_subnets or []]
-    reserved = set()
-    for entry in target_subnets or []:
-        reserved.add(entry.get('gateway') or _ipam.first_host(entry['subnet']))
-        reserved.update((entry.get('aux_addresses') or {}).values())
-    addresses = {}
-    for family, current in (('ipv4_address', 'current_ipv4'), ('ipv6_address', 'current_ipv6')):
-        address = endpoint.get(family)
-        dynamic = endpoint.get(current)
-        if not address and dynamic and dynamic not in reserved and _ipam.fits_subnets(dynamic, subnets):
-            address = dynamic
-        addresses[family] = address
-    return addresses
-
-
 def link_pairs(links):
     # The SDK wants (container, alias) pairs; inspect reports "container:alias" strings.
     pairs = []
@@ -113,3 +99,78 @@ def link_pairs(links):
         container, _sep, alias = link.partition(':')
         pairs.append((container.lstrip('/'), alias.split('/')[-1] or None))
     return pairs
+
+
+# An endpoint driver option the collection sets on a reconnect that had to request a dynamic
+# address to keep it: Docker then stores it like a static one, this says which families it chose.
+DYNAMIC_MARK = 'fleetnet.docker.dynamic_address'
+# Docker 28.0 (Engine API 1.48) names a container's interface on connect from this option.
+INTERFACE_OPTION = 'com.docker.network.endpoint.ifname'
+INTERFACE_API = '1.48'
+# Engine API 1.44 is the first to take a MAC address on connect; older daemons derive it from the IP.
+MAC_API = '1.44'
+
+
+def dynamic_families(driver_opts):
+    """The address families a previous reconnect pinned only to keep them (DYNAMIC_MARK)."""
+    return set(family for family in (driver_opts or {}).get(DYNAMIC_MARK, '').split(',') if family)
+
+
+def interface_names(pid):
+    """{MAC address: interface name} inside a running container, from its own /sys/class/net.
+
+    Readable where the module runs on the Docker host as root (the usual case); elsewhere empty,
+    and interface names are then neither kept nor reported.
+    """
+    found = {}
+    if not pid:
+        return found
+    for path in glob.glob('/proc/%d/root/sys/class/net/*/address' % pid):
+        try:
+            with open(path) as handle:
+                found[handle.read().strip().lower()] = path.split('/')[-2]
+        except (IOError, OSError):
+            continue
+    return found
+
+
+def reserved_addresses(target_subnets):
+    reserved = set()
+    for entry in target_subnets or []:
+        try:
+            reserved.add(entry.get('gateway') or _ipam.first_host(entry['subnet']))
+        except ValueError:
+            pass
+        reserved.update((entry.get('aux_addresses') or {}).values())
+    return reserved
+
+
+def connect_arguments(endpoint, target_subnets, api_at_least, keep_interface):
+    """Keyword arguments of DockerClient.connect_container that reattach ``endpoint`` as it was.
+
+    Static addresses always; a dynamic one when it still fits the target subnets (peers may have it
+    cached), marked with DYNAMIC_MARK so that it keeps counting as dynamic. ``target_subnets`` None
+    means "a new attachment": only what the endpoint asks for is sent.
+    """
+    driver_opts = dict(endpoint.get('driver_opts') or {})
+    driver_opts.pop(DYNAMIC_MARK, None)
+    addresses = dict(ipv4_address=endpoint.get('ipv4_address'), ipv6_address=endpoint.get('ipv6_address'))
+    if target_subnets is not None:
+        subnets = [entry['subnet'] for entry in target_subnets]
+        reserved = reserved_addresses(target_subnets)
+        pinned = []
+        for family, current, label in (('ipv4_address', 'current_ipv4', 'ipv4'), ('ipv6_address', 'current_ipv6', 'ipv6')):
+            dynamic = endpoint.get(current)
+            if not addresses[family] and dynamic and dynamic not in reserved and _ipam.fits_subnets(dynamic, subnets):
+                addresses[family] = dynamic
+                pinned.append(label)
+        if pinned:
+            driver_opts[DYNAMIC_MARK] = ','.join(pinned)
+        if keep_interface and endpoint.get('interface') and api_at_least(INTERFACE_API):
+            driver_opts[INTERFACE_OPTION] = endpoint['interface']
+    arguments = dict(ipv4_address=addresses['ipv4_address'], ipv6_address=addresses['ipv6_address'],
+                     aliases=endpoint.get('aliases') or None, links=link_pairs(endpoint.get('links')) or None,
+                     driver_opts=driver_opts or None, mac_address=None)
+    if endpoint.get('mac_address') and api_at_least(MAC_API):
+        arguments['mac_address'] = endpoint['mac_address']
+    return arguments

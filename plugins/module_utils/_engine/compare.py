@@ -12,6 +12,28 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import complete_config, subnet_sort_key, with_docker_defaults
 
 
+def carry_docker_choices(subnets, existing_subnets):
+    """Desired subnets with what Docker chose for the existing network where the config leaves it open.
+
+    A gateway not given is the one the network has: Docker picked it, and a new network would get the
+    first address of an ip_range instead, which a container may hold. A list without IPv4 subnets
+    keeps the IPv4 pool Docker added by itself (Engine 20.10 always adds one).
+    """
+    if subnets is None or not existing_subnets:
+        return subnets
+    by_subnet = dict((entry['subnet'], entry) for entry in existing_subnets)
+    carried = []
+    for entry in subnets:
+        entry = dict(entry)
+        old = by_subnet.get(entry['subnet'])
+        if not entry.get('gateway') and old is not None and old.get('gateway'):
+            entry['gateway'] = old['gateway']
+        carried.append(entry)
+    if not any(subnet_sort_key(entry)[0] == 4 for entry in subnets):
+        carried.extend(dict(entry) for entry in existing_subnets if subnet_sort_key(entry)[0] == 4)
+    return carried
+
+
 def differences(spec, desired, existing, state):
     """Field names in which an existing network differs from the desired one.
 
@@ -22,7 +44,8 @@ def differences(spec, desired, existing, state):
     exact = state in ('replaced', 'overridden')
     found = []
     if desired['subnets'] is not None:
-        wanted = sorted((with_docker_defaults(entry) for entry in desired['subnets']), key=subnet_sort_key)
+        wanted = sorted((with_docker_defaults(entry) for entry in
+                         carry_docker_choices(desired['subnets'], existing['subnets'])), key=subnet_sort_key)
         if wanted != existing['subnets']:
             found.append('subnets')
     for key, field in spec.top_level.items():
@@ -55,6 +78,8 @@ def differences(spec, desired, existing, state):
 
 def target_config(spec, desired, existing, state):
     """What the network becomes: under ``merged`` the existing one with the given fields laid over."""
+    if existing is not None and desired.get('subnets') is not None:
+        desired = dict(desired, subnets=carry_docker_choices(desired['subnets'], existing['subnets']))
     if existing is None or state in ('replaced', 'overridden'):
         return complete_config(spec, desired)
     target = dict(existing)

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import endpoint_from_container
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import endpoint_from_container, interface_names
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker
 
 
@@ -48,9 +48,24 @@ class CurrentState:
     def endpoints(self, network):
         """Every container attached to ``network``, running or stopped, as endpoint dicts."""
         found = []
-        for summary in self.client.list_containers(all=True, network=network['Id']):
+        # A container that was created on the network and never started has no NetworkID in its settings
+        # yet: Docker's filter finds it by the network's name only.
+        summaries = self.client.list_containers(all=True, network=network['Id'])
+        known = set(summary['Id'] for summary in summaries)
+        summaries += [summary for summary in self.client.list_containers(all=True, network=network['Name'])
+                      if summary['Id'] not in known]
+        for summary in summaries:
             container = self.client.inspect_container(summary['Id'])
-            found.append(endpoint_from_container(container, network['Name'], network['Id']))
+            endpoint = endpoint_from_container(container, network['Name'], network['Id'])
+            if endpoint.get('service') and self._service_is_gone(endpoint['service']):
+                # A task container of a service that was just removed: Docker removes it in a moment, and
+                # `docker network rm` does not wait for it either.
+                continue
+            if endpoint['running'] and endpoint.get('mac_address'):
+                # The interface name inside the container, so that a recreate can keep it (Docker 28+) or report it.
+                pid = (container.get('State') or {}).get('Pid')
+                endpoint['interface'] = interface_names(pid).get(endpoint['mac_address'].lower())
+            found.append(endpoint)
         for service in self.services_of(network):
             found.append(dict(name='(service)', service=service, aliases=[], ipv4_address=None, ipv6_address=None,
                               running=True))
@@ -64,14 +79,8 @@ class CurrentState:
         """
         if network.get('Scope') != 'swarm':
             return []
-        if self._services is None:
-            try:
-                self._services = self.client.list_services()
-            except DockerAPIError:
-                # Not a manager: this host cannot see services, and cannot change swarm networks either.
-                self._services = []
         using = set()
-        for service in self._services:
+        for service in self._service_list() or []:
             spec = service.get('Spec') or {}
             targets = [attachment.get('Target') for attachment in
                        ((spec.get('TaskTemplate') or {}).get('Networks') or spec.get('Networks') or [])]
@@ -79,6 +88,22 @@ class CurrentState:
             if network['Id'] in targets or network['Name'] in targets or network['Id'] in virtual_ips:
                 using.add(spec.get('Name') or service.get('ID'))
         return sorted(using)
+
+    def _service_list(self):
+        """The swarm's services, listed once per run; None on a host that cannot list them (not a manager)."""
+        if self._services is None:
+            try:
+                self._services = self.client.list_services()
+            except DockerAPIError:
+                # Not a manager: this host cannot see services, and cannot change swarm networks either.
+                self._services = False
+        return None if self._services is False else self._services
+
+    def _service_is_gone(self, service_name):
+        services = self._service_list()
+        if services is None:
+            return False  # a worker cannot tell: keep counting it
+        return service_name not in set((service.get('Spec') or {}).get('Name') for service in services)
 
     def container_names(self):
         if self._container_names is None:

@@ -117,8 +117,9 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
         items.append(_change_item(current, desired, existing_network, state, recreate_policy, problems))
     if state == 'overridden':
         items.extend(_unlisted_items(current, desired_configs, problems))
+    desired_by_name = dict((config['name'], config) for config in desired_configs)
     for item in items:
-        problems.extend(validate.container_address_problems(item))
+        problems.extend(validate.container_address_problems(item, desired_by_name.get(item.name)))
     problems.extend(validate.overlap_problems(spec, items, by_name, read_host_prefixes))
     if state != 'deleted':
         problems.extend(spec.batch_problems(desired_configs, current.networks()))

@@ -29,9 +29,11 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply impo
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import gathered_form, normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal, JournalError, daemon_key
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
@@ -71,6 +73,7 @@ def network_module_argspec(driver):
         config=dict(type='list', elements='dict', options=network_options),
         state=dict(type='str', default='merged', choices=list(STATES)),
         recreate=dict(type='str', default='auto', choices=['auto', 'never']),
+        empty_config_deletes_all=dict(type='bool', default=False),
     )
 
 
@@ -94,6 +97,10 @@ def run_state(module, spec, connect):
     # A name of the managed node is needed for messages before any connection exists.
     host = this_host()
     problems = [] if state == 'gathered' else static_problems(spec, desired, state)
+    if state == 'overridden' and not desired and not params.get('empty_config_deletes_all'):
+        # As in netcommon's resource modules: an empty overridden is almost always a variable left unset.
+        raise EngineError('%s on %s: config is empty; with state overridden that removes every one of them: set '
+                          'empty_config_deletes_all: true if that is meant; nothing was changed' % (spec.label, host))
 
     if state == 'rendered':
         if problems:
@@ -111,6 +118,19 @@ def run_state(module, spec, connect):
     if state == 'gathered':
         return dict(changed=False, gathered=[gathered_form(config) for config in current.gathered()])
 
+    journal = _locked_journal(current, spec, params.get('timeout'), client.host)
+    try:
+        return _plan_and_apply(module, spec, client, current, journal, desired, problems)
+    finally:
+        if journal is not None:
+            journal.unlock()
+
+
+def _plan_and_apply(module, spec, client, current, journal, desired, problems):
+    """Under the daemon's lock: recover what an interrupted run left, plan, apply; the result."""
+    params = module.params
+    state = params['state']
+    recovered = _recover(current, spec, journal, module)
     # Items with problems of their own are not planned: their comparison would mean nothing.
     flawed = set(problem[0] for problem in problems)
     valid = [config for config in desired if config['name'] not in flawed]
@@ -120,16 +140,47 @@ def run_state(module, spec, connect):
         raise EngineError(problems=problems, host=client.host)
 
     before = [gathered_form(config) for config in current.gathered()]
-    changed = any(item.changes for item in items)
+    changed = bool(recovered) or any(item.changes for item in items)
     if changed and not module.check_mode:
-        Applier(client, spec).apply(items)
+        Applier(client, spec, journal=journal, warn=module.warn).apply(items)
         after = [gathered_form(config) for config in current.gathered(refresh=True)]
     else:
         after = predicted_after(before, items) if changed else before
-    result = dict(changed=changed, before=before, after=after, actions=[item.report() for item in items])
+    result = dict(changed=changed, before=before, after=after, actions=recovered + [item.report() for item in items])
     if module._diff:
         result['diff'] = [item.diff() for item in items if item.changes]
     return result
+
+
+def _locked_journal(current, spec, timeout, host):
+    """The daemon's journal, locked for this run (docs/safety.md); None when the daemon cannot be named."""
+    key = daemon_key(current.networks())
+    if key is None:
+        return None
+    journal = Journal(key)
+    try:
+        if journal.lock(timeout or 60):
+            current.networks(refresh=True)  # another run changed the host while this one waited
+    except (JournalError, OSError) as exc:
+        raise EngineError('%s on %s: %s; nothing was changed' % (spec.label, host, exc))
+    return journal
+
+
+def _recover(current, spec, journal, module):
+    """Finish or roll back what an interrupted run of this driver left; the ``actions`` entries."""
+    if journal is None:
+        return []
+    try:
+        entries = journal.entries(spec.driver)
+    except JournalError as exc:
+        raise EngineError('%s on %s: %s' % (spec.label, current.client.host, exc))
+    reports = []
+    for entry in entries:
+        recreate = Recreate(current.client, spec, journal, warn=module.warn)
+        reports.append(recreate.recover(entry, current.networks(refresh=True), module.check_mode))
+    if reports:
+        current.networks(refresh=True)
+    return reports
 
 
 def predicted_after(before, items):

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+from ansible_collections.fleetnet.docker.plugins.module_utils import _docker_limits, _ipam
 
 
 def static_problems(spec, configs, state=None):
@@ -41,6 +41,9 @@ def static_problems(spec, configs, state=None):
                 pass
         if 6 in versions and config.get('enable_ipv6') is False:
             problems.append((name, 'enable_ipv6', 'is false but an IPv6 subnet is given'))
+        if state != 'deleted':
+            for field, reason in docker_limit_problems(spec, config, versions):
+                problems.append((name, field, reason))
         for field, reason in ([] if state == 'deleted' else spec.item_problems(config)):
             problems.append((name, field, reason))
         for key in sorted(config.get('driver_opts') or {}):
@@ -77,6 +80,24 @@ def static_problems(spec, configs, state=None):
     return problems
 
 
+def docker_limit_problems(spec, config, versions):
+    """What Docker or the kernel would refuse only once the batch is half applied (_docker_limits)."""
+    problems = []
+    for entry in config.get('subnets') or []:
+        problems.extend(_docker_limits.subnet_entry_problems(entry))
+    if 'mtu' in spec.options:
+        problems.extend(_docker_limits.mtu_problems(config.get('mtu'), ipv6=6 in versions or bool(config.get('enable_ipv6'))))
+    if 'bridge_name' in spec.options:
+        problems.extend(_docker_limits.interface_name_problems('bridge_name', config.get('bridge_name')))
+    if 'parent' in spec.options:
+        problems.extend(_docker_limits.vlan_problems('parent', config.get('parent')))
+    if 'vxlan_ids' in spec.options:
+        problems.extend(_docker_limits.vxlan_problems(config.get('vxlan_ids'), config.get('subnets')))
+    if config.get('subnets') and config.get('containers'):
+        problems.extend(_docker_limits.container_address_problems(config['subnets'], config['containers']))
+    return problems
+
+
 def restore_problems(endpoints, target_subnets):
     """Why recreating a network would lose something of these endpoints (list of (field, reason))."""
     problems = []
@@ -110,10 +131,13 @@ def delete_problems(name, endpoints):
     if services:
         problems.append((name, 'services', '%s still use it, so it cannot be deleted; remove the '
                          'services or take the network out of them first' % ', '.join(services)))
-    running = [endpoint['name'] for endpoint in endpoints if endpoint.get('running') and not endpoint.get('service')]
-    if running:
-        problems.append((name, 'containers', 'cannot be deleted while containers are attached: %s; '
-                         'disconnect or stop them first' % ', '.join(running)))
+    containers = [endpoint for endpoint in endpoints if not endpoint.get('service')]
+    if containers:
+        # A stopped container keeps the network in its settings and would no longer start without it.
+        problems.append((name, 'containers', 'cannot be deleted while containers are attached: %s; disconnect them '
+                         'first (a stopped container whose network is gone no longer starts)'
+                         % ', '.join('%s (%s)' % (endpoint['name'], 'running' if endpoint.get('running') else 'stopped')
+                                     for endpoint in containers)))
     return problems
 
 
@@ -127,10 +151,15 @@ def missing_container_problems(desired, container_names):
     return problems
 
 
-def container_address_problems(item):
-    """Static addresses of containers to (re)connect that fall outside the subnets of a plan item's target."""
+def container_address_problems(item, desired=None):
+    """Static addresses of containers to (re)connect that fall outside the subnets of a plan item's target,
+    or that Docker refuses there (the gateway it chose, an aux address, twice) when the config gives no subnets."""
     problems = []
-    subnets = [entry['subnet'] for entry in (item.target or {}).get('subnets') or []]
+    target_subnets = (item.target or {}).get('subnets') or []
+    if desired is not None and desired.get('subnets') is None and desired.get('containers'):
+        for field, reason in _docker_limits.container_address_problems(target_subnets, desired['containers']):
+            problems.append((item.name, field, reason))
+    subnets = [entry['subnet'] for entry in target_subnets]
     for endpoint in item.connect + item.reconnect:
         for family in ('ipv4_address', 'ipv6_address'):
             address = endpoint.get(family)

@@ -4,7 +4,7 @@
 """A host's addresses and routes in the report's format, from parsed ``ip -j`` output.
 
 The report needs them to tell which hosts route to each other's container networks: a route on
-one host to a subnet via another host's address. _host_links reads the same output for overlap
+one host to a subnet via another host's address. _host_reads reads the same output for overlap
 checks, but drops what this needs (the gateway, the address itself).
 """
 
@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_links import _ignorable as reaches_no_other_host
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import _ignorable as reaches_no_other_host
 
 
 def addresses_from_json(links):

@@ -96,14 +96,16 @@ def test_recreate_whose_create_fails_puts_the_old_network_back_with_its_containe
     daemon.fail('create_network', 'invalid pool request')
     with pytest.raises(EngineError) as failure:
         planned_and_applied(daemon, 'merged', [desired(name='lan', labels={'v': '2'})])
-    assert str(failure.value).startswith('network "lan" on h1: recreating it failed (invalid pool request); '
-                                         'the previous network was put back with its containers')
+    assert str(failure.value).startswith('network "lan" on h1: recreating it failed at creating the new network '
+                                         '(invalid pool request); the network was put back as it was, with its '
+                                         'containers dynamic, static')
     network = daemon.network('lan')
     assert network['Labels'] == {'v': '1'} and network['IPAM']['Config'][0]['Subnet'] == '10.1.0.0/24'
     assert endpoint_on(daemon, 'static', 'lan')['IPAMConfig'] == dict(IPv4Address='10.1.0.5')
     assert 'web' in endpoint_on(daemon, 'static', 'lan')['Aliases']
     assert endpoint_on(daemon, 'dynamic', 'lan')['IPAddress'] == '10.1.0.7'
-    assert failure.value.not_done == ['lan'] and failure.value.done == []
+    # The old network was made again (a new ID): that is a change.
+    assert failure.value.not_done == ['lan'] and failure.value.done[0]['action'] == 'put back'
 
 
 def test_recreate_that_docker_refuses_to_remove_leaves_the_network_with_its_containers():
@@ -147,6 +149,10 @@ class FakeModule:
         self.params.update(params)
         self.check_mode = check_mode
         self._diff = diff
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
 
     def exit_json(self, **result):
         raise ModuleExit(False, result)
@@ -230,3 +236,46 @@ def test_a_swarm_network_that_stays_is_reported_after_the_timeout():
         Applier(daemon, SPEC, sleep=lambda seconds: None, clock=lambda: next(clock)).apply(items)
     assert str(failure.value) == 'network "app" on h1: still present 30 seconds after it was removed'
     assert daemon.network('app') == network
+
+
+def test_an_empty_overridden_is_refused_unless_asked_for():
+    daemon = FakeDocker(networks=[docker_network('old')])
+    outcome = run(daemon, state='overridden', config=[])
+    assert outcome.failed and outcome.result['changed'] is False
+    assert outcome.result['msg'].startswith('bridge networks on ')
+    assert 'config is empty; with state overridden that removes every one of them: set empty_config_deletes_all' \
+        in outcome.result['msg']
+    assert daemon.network('old') is not None
+    outcome = run(daemon, state='overridden', config=None, empty_config_deletes_all=True)
+    assert not outcome.failed and daemon.network('old') is None
+
+
+def test_deleting_refuses_stopped_containers_too_naming_them():
+    lan = docker_network('lan', ['10.1.0.0/24'])
+    parked = container('parked', {'lan': attachment(lan, '10.1.0.5')}, running=False)
+    daemon = FakeDocker(networks=[lan], containers=[parked])
+    outcome = run(daemon, state='deleted', config=[dict(name='lan')])
+    assert outcome.failed and outcome.result['errors'] == [
+        'network "lan" on h1: containers cannot be deleted while containers are attached: parked (stopped); '
+        'disconnect them first (a stopped container whose network is gone no longer starts)']
+    assert daemon.network('lan') is not None
+
+
+def test_the_runner_finishes_what_a_cut_off_run_left_in_the_journal(tmp_path, monkeypatch):
+    from ansible_collections.fleetnet.docker.plugins.module_utils import _journal
+    monkeypatch.setattr(_journal, 'JOURNAL_ROOT', str(tmp_path))
+    none = docker_network('none', driver='null')
+    lan = docker_network('lan', ['10.1.0.0/24'], gateway='10.1.0.1')
+    web = container('web', {'lan': attachment(lan, '10.1.0.5', ['www'])})
+    daemon = FakeDocker(networks=[none, lan], containers=[web])
+    daemon.fail('create_network', 'connection reset by peer', times=2)  # the daemon "dies" mid-recreate
+    assert run(daemon, config=[dict(name='lan', mtu=1400)]).failed
+    assert daemon.network('lan') is None and not daemon.container('web')['NetworkSettings']['Networks']
+    # The rerun's config does not list the container: the journal brings it back.
+    outcome = run(daemon, config=[dict(name='lan', mtu=1400)])
+    assert not outcome.failed and outcome.result['changed'] is True
+    assert outcome.result['actions'][0]['action'] == 'recovered'
+    assert endpoint_on(daemon, 'web', 'lan')['IPAMConfig'] == dict(IPv4Address='10.1.0.5')
+    assert 'www' in endpoint_on(daemon, 'web', 'lan')['Aliases']
+    assert daemon.network('lan')['Options']['com.docker.network.driver.mtu'] == '1400'
+    assert run(daemon, config=[dict(name='lan', mtu=1400)]).result['changed'] is False

@@ -9,7 +9,7 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import format_problem
 from ansible_collections.fleetnet.docker.tests.unit import fake_docker
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
-    attachment_changes, desired_container, endpoint_from_container, reconnect_addresses)
+    attachment_changes, connect_arguments, desired_container, endpoint_from_container)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences, target_config
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import docker_option_text, from_docker, gathered_form, normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
@@ -193,9 +193,12 @@ def test_recreate_blocked_when_static_address_leaves_subnet_or_policy_never():
 def test_dynamic_address_is_kept_when_it_still_fits():
     endpoint = dict(ipv4_address=None, current_ipv4='10.1.0.7', ipv6_address=None, current_ipv6=None)
     subnets = [dict(subnet='10.1.0.0/24', gateway=None, aux_addresses={})]
-    assert reconnect_addresses(endpoint, subnets)['ipv4_address'] == '10.1.0.7'
-    assert reconnect_addresses(endpoint, [dict(subnet='10.2.0.0/24')])['ipv4_address'] is None
-    assert reconnect_addresses(dict(endpoint, current_ipv4='10.1.0.1'), subnets)['ipv4_address'] is None
+
+    def kept(endpoint, subnets):
+        return connect_arguments(endpoint, subnets, lambda version: False, keep_interface=True)['ipv4_address']
+    assert kept(endpoint, subnets) == '10.1.0.7'
+    assert kept(endpoint, [dict(subnet='10.2.0.0/24')]) is None
+    assert kept(dict(endpoint, current_ipv4='10.1.0.1'), subnets) is None
 
 
 def test_attachment_changes_per_state():
@@ -222,3 +225,48 @@ def test_host_prefixes_skip_loopback_link_local_and_default():
     routes = [dict(dst='default', dev='eth0'), dict(dst='10.50.0.0/16', dev='eth0'), dict(dst='0.0.0.0/0', dev='eth0')]
     found = [(prefix.interface, prefix.prefix, prefix.kind) for prefix in prefixes_from_json(addresses, routes)]
     assert found == [('eth0', '10.231.1.0/24', 'address'), ('eth0', '10.50.0.0/16', 'route')]
+
+
+def test_the_gateway_docker_chose_is_carried_into_the_recreate():
+    network = docker_network('lan', ['10.1.0.0/24'], gateway='10.1.0.1')
+    network['IPAM']['Config'][0]['IPRange'] = '10.1.0.128/25'
+    existing = from_docker(SPEC, network)
+    wanted = desired(name='lan', subnets=[dict(subnet='10.1.0.0/24', ip_range='10.1.0.128/25')], enable_icc=False)
+    assert differences(SPEC, wanted, existing, 'merged') == ['enable_icc']
+    pool = render_payload(SPEC, target_config(SPEC, wanted, existing, 'merged'))['IPAM']['Config'][0]
+    assert pool == dict(Subnet='10.1.0.0/24', Gateway='10.1.0.1', IPRange='10.1.0.128/25')
+
+
+def test_a_gateway_docker_chose_is_no_difference_when_none_is_given():
+    existing = from_docker(SPEC, docker_network('lan', ['10.1.0.0/24'], gateway='10.1.0.129'))
+    for state in ('merged', 'replaced'):
+        assert differences(SPEC, desired(name='lan', subnets=[dict(subnet='10.1.0.0/24')]), existing, state) == []
+
+
+def test_an_ipv6_only_list_accepts_the_ipv4_pool_docker_added():
+    network = docker_network('v6', ['172.20.0.0/16', 'fd00:1::/64'], gateway='172.20.0.1')
+    network['EnableIPv6'] = True
+    existing = from_docker(SPEC, network)
+    wanted = desired(name='v6', enable_ipv6=True, subnets=[dict(subnet='fd00:1::/64')])
+    for state in ('merged', 'replaced'):
+        assert differences(SPEC, wanted, existing, state) == []
+    # A recreate for another reason keeps the pool too.
+    target = target_config(SPEC, dict(wanted, enable_icc=False), existing, 'merged')
+    assert [entry['subnet'] for entry in target['subnets']] == ['fd00:1::/64', '172.20.0.0/16']
+
+
+def test_an_address_a_recreate_pinned_still_counts_as_dynamic():
+    network = docker_network('lan', ['10.1.0.0/24'])
+    container = probe_container(network, '10.1.0.7', [])
+    container['NetworkSettings']['Networks']['lan']['DriverOpts'] = {'fleetnet.docker.dynamic_address': 'ipv4', 'other': 'x'}
+    endpoint = endpoint_from_container(container, 'lan', network['Id'])
+    assert endpoint['ipv4_address'] is None and endpoint['current_ipv4'] == '10.1.0.7'
+    assert endpoint['driver_opts'] == {'other': 'x'}
+
+
+def test_what_docker_would_refuse_half_way_is_a_problem_before_any_change():
+    configs = [desired(name='lan', subnets=[dict(subnet='10.1.0.0/24')], mtu=100000, bridge_name='br-sixteen-chars',
+                       containers=[dict(name='a', ipv4_address='10.1.0.1'), dict(name='b', ipv4_address='10.1.0.9'),
+                                   dict(name='c', ipv4_address='10.1.0.9')])]
+    fields = [field for _name, field, _reason in static_problems(SPEC, configs, 'merged')]
+    assert fields == ['mtu', 'bridge_name', 'containers[0].ipv4_address', 'containers[2].ipv4_address']

@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A lossless recreate: journal, disconnect, remove, create, reconnect; roll back what Docker refuses;
+finish or roll back what a previous run left (docs/safety.md).
+
+Private to this collection. apply.py hands every recreate to ``Recreate.run``; the runner hands
+every journal entry left by an earlier run to ``Recreate.recover`` before planning. Failures are
+raised as EngineError; one that changed the host carries the change in ``done``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
+    INTERFACE_API, connect_arguments, interface_names)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
+from ansible_collections.fleetnet.docker.plugins.module_utils._journal import new_entry
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+
+
+def _reason(exc):
+    return getattr(exc, 'explanation', None) or str(exc) or exc.__class__.__name__
+
+
+def _names(endpoints):
+    return ', '.join(endpoint['name'] for endpoint in endpoints) or '(none)'
+
+
+class Recreate:
+    """Recreates of one driver's networks through ``client`` (a DockerClient), journalled in ``journal``.
+
+    ``wait_until_removed(network)`` waits for a swarm network to vanish from this node; ``warn(text)``
+    reports what Docker cannot keep (interface names before Docker 28). ``journal`` may be None
+    (no journal directory could be named): the recreate then runs without one.
+    """
+
+    def __init__(self, client, spec, journal, wait_until_removed=lambda network: None, warn=lambda text: None):
+        self.client = client
+        self.spec = spec
+        self.journal = journal
+        self.host = client.host
+        self.wait_until_removed = wait_until_removed
+        self.warn = warn
+
+    # ------------------------------------------------------------ a recreate planned by this run
+
+    def run(self, item):
+        """Replace ``item.network`` by one made from ``item.target``, every staying container reconnected."""
+        name = item.name
+        old_id = item.network['Id']
+        containers = [endpoint for endpoint in item.endpoints if not endpoint.get('service')]
+        staying = [endpoint for endpoint in item.staying() if not endpoint.get('service')]
+        entry = new_entry(name, self.spec.driver, old_id, item.before, item.target, staying)
+        self._write(entry)
+        for endpoint in containers:
+            self.client.disconnect_container(endpoint.get('id') or endpoint['name'], old_id, name,
+                                             container_name=endpoint['name'])
+        try:
+            self.client.remove_network(old_id, name)
+            self.wait_until_removed(item.network)
+        except EngineError as exc:
+            # A swarm network can be in use on other nodes, which this host cannot see beforehand
+            # (the API hides network-attachment tasks): put the local containers back and stop.
+            for endpoint in containers:
+                self._connect(old_id, name, endpoint, item.before.get('subnets'))
+            self._forget(name)
+            raise EngineError(
+                'network "%s" on %s: cannot be recreated, Docker refused to remove it (%s); it was left as it '
+                'was, with its containers reconnected. A swarm network used on other nodes must be freed there '
+                'first' % (name, self.host, _reason(exc)))
+        new_id = None
+        step = 'creating the new network'
+        try:
+            new_id = self.client.create_network(render_payload(self.spec, item.target))
+            entry['new_id'] = new_id
+            self._write(entry)
+            for endpoint in staying:
+                step = 'connecting container "%s"' % endpoint['name']
+                self._connect(new_id, name, endpoint, item.target.get('subnets'))
+            for endpoint in item.connect:
+                step = 'connecting container "%s"' % endpoint['name']
+                self._connect(new_id, name, endpoint, None)
+        except EngineError as exc:
+            self._put_back(item, new_id, containers)
+            error = EngineError('network "%s" on %s: recreating it failed at %s (%s); the network was put back as it '
+                                'was, with its containers %s' % (name, self.host, step, _reason(exc), _names(containers)))
+            # The network was made again (a new ID): that is a change, whatever else happened.
+            error.done = [dict(name=name, action='put back', differences=list(item.differences))]
+            raise error
+        self._forget(name)
+        self._report_renamed(name, staying)
+        return new_id
+
+    def _put_back(self, item, new_id, containers):
+        """Undo a recreate that Docker refused half-way: the old settings, every container as it was."""
+        if new_id is not None:
+            for endpoint in containers:
+                try:
+                    self.client.disconnect_container(endpoint.get('id') or endpoint['name'], new_id, item.name,
+                                                     container_name=endpoint['name'])
+                except EngineError:
+                    pass  # it was not connected yet
+            self.client.remove_network(new_id, item.name)
+        old_id = self.client.create_network(render_payload(self.spec, item.before))
+        for endpoint in containers:
+            self._connect(old_id, item.name, endpoint, item.before.get('subnets'))
+        self._forget(item.name)
+
+    def _connect(self, network_id, network_name, endpoint, target_subnets):
+        """``target_subnets`` None: a new attachment, as the config asks for it; else a reattachment."""
+        arguments = connect_arguments(endpoint, target_subnets, self.client.api_at_least,
+                                      keep_interface=target_subnets is not None)
+        self.client.connect_container(endpoint.get('id') or endpoint['name'], network_id, network_name,
+                                      container_name=endpoint['name'], **arguments)
+
+    def _write(self, entry):
+        if self.journal is not None:
+            self.journal.write(entry)
+
+    def _forget(self, name):
+        if self.journal is not None:
+            self.journal.remove(name)
+
+    def _report_renamed(self, name, endpoints):
+        """Before Docker 28 a reconnected interface gets the next free ethN: say so, per container."""
+        if self.client.api_at_least(INTERFACE_API):
+            return
+        for endpoint in endpoints:
+            if not endpoint.get('interface') or not endpoint.get('running'):
+                continue
+            container = self.client.inspect_container(endpoint['id'], missing_ok=True) or {}
+            settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name) or {}
+            now = interface_names((container.get('State') or {}).get('Pid')).get((settings.get('MacAddress') or '').lower())
+            if now and now != endpoint['interface']:
+                self.warn('container "%s" on network "%s" on %s: interface %s is now %s; Docker before 28.0 cannot keep '
+                          'interface names on reconnect, a restart of the container puts them back in order'
+                          % (endpoint['name'], name, self.host, endpoint['interface'], now))
+
+    # ------------------------------------------------------------ what a previous run left
+
+    def recover(self, entry, networks, check_mode):
+        """Finish or roll back the recreate of a journal entry; returns its ``actions`` entry."""
+        name = entry['network']
+        by_id = dict((network['Id'], network) for network in networks)
+        by_name = dict((network['Name'], network) for network in networks)
+        endpoints = entry.get('endpoints') or []
+        if entry['old']['id'] in by_id:
+            how, network_id, subnets = 'rolled back', entry['old']['id'], entry['old']['config'].get('subnets')
+        elif name in by_name:
+            how, network_id, subnets = 'finished', by_name[name]['Id'], entry['target'].get('subnets')
+        else:
+            how, network_id, subnets = 'finished', None, entry['target'].get('subnets')
+        report = dict(name=name, action='recovered', differences=[],
+                      reason='a recreate cut off on %s was %s from the journal %s'
+                             % (entry.get('started'), how, self.journal.path(name)),
+                      containers=dict(restored=[endpoint['name'] for endpoint in endpoints]))
+        if check_mode:
+            return report
+        try:
+            if network_id is None:
+                network_id = self.client.create_network(render_payload(self.spec, entry['target']))
+            started = []
+            for endpoint in endpoints:
+                container = self.client.inspect_container(endpoint['id'], missing_ok=True)
+                if container is None:
+                    continue  # removed since: nothing to put back
+                settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name)
+                # A container never started since it was connected has an empty NetworkID.
+                if settings is None or settings.get('NetworkID') not in (network_id, '', None):
+                    self._connect(network_id, name, endpoint, subnets)
+                if endpoint.get('running') and not (container.get('State') or {}).get('Running'):
+                    # The daemon stopped it when it died; it could not start again without its network.
+                    self.client.start_container(endpoint['id'], container_name=endpoint['name'])
+                    started.append(endpoint['name'])
+        except EngineError as exc:
+            error = EngineError('network "%s" on %s: the recreate cut off on %s could not be %s (%s); the journal %s '
+                                'keeps what is needed, rerun to try again'
+                                % (name, self.host, entry.get('started'), how, _reason(exc), self.journal.path(name)))
+            error.done = [dict(name=name, action='partly recovered', differences=[])]
+            raise error
+        if started:
+            report['containers']['started'] = started
+        self._forget(name)
+        return report

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Runs the bad_input target against the sandbox fleet whose inventory is $1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+exec ansible-playbook -i "${1:?inventory path}" playbook.yml
