@@ -124,7 +124,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
-from ansible_collections.fleetnet.docker.plugins.module_utils._overlay import esp_problem
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import esp_problem
 from ansible_collections.fleetnet.docker.plugins.module_utils._report.host import addresses_from_json, routes_from_json
 
 
