@@ -229,10 +229,13 @@ molecule: deps venv collection
 	  FLEET_NAME=$$fleet $(FLEET_TOOL) check-down || status=1; \
 	done; exit $$status
 
-# Everything CI runs. Every engine's fleet is removed (and checked) also when a step failed.
+# Everything CI runs. Every engine's fleet is removed (and checked) also when a step failed; the
+# oldest Docker SDK we support (5.0.3, Debian 12's) runs the connection targets on a fleet of its own.
 test: deps
 	$(MAKE) sanity lint unit build-check
 	status=0; $(MAKE) integration-engines || status=$$?; \
+	  $(MAKE) integration FLEET=oldsdk NODE_SDK=oldest TARGETS="connection networks_info" || status=1; \
+	  $(MAKE) fleet-down FLEET=oldsdk; FLEET_NAME=oldsdk $(FLEET_TOOL) check-down || status=1; \
 	  $(MAKE) molecule || status=1; exit $$status
 
 clean:
