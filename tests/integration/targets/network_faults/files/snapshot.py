@@ -24,6 +24,22 @@ def interfaces_by_mac(pid):
     return found
 
 
+def kept_mac(endpoint):
+    """The MAC address where Docker keeps it through a restart of the container, else a note saying so.
+
+    Engine 20.10 derives a dynamic MAC from the IPv4 address (02:42 + its four bytes), so it comes
+    back with the address; later engines (26.1 and 28.5 in the fleet) pick a random one at each start
+    of the container unless one was configured, so after a daemon restart (which restarts the
+    containers) it cannot be the same, whatever the collection does.
+    """
+    mac = endpoint.get('MacAddress')
+    address = endpoint.get('IPAddress')
+    derived = address and '02:42:' + ':'.join('%02x' % int(byte) for byte in address.split('.'))
+    if not mac or mac == derived:
+        return mac
+    return 'random at each start (engines after 20.10)'
+
+
 def main(names):
     inspected = json.loads(subprocess.check_output(['docker', 'inspect'] + names))
     result = {}
@@ -41,7 +57,7 @@ def main(names):
                 aliases=sorted(alias for alias in endpoint.get('Aliases') or [] if alias != short_id),
                 # A stopped container has no address and no MAC until it starts: only compared when running.
                 ipv4=endpoint.get('IPAddress') if running else None,
-                mac=endpoint.get('MacAddress') if running else None,
+                mac=kept_mac(endpoint) if running else None,
             )
             if running:
                 interfaces[name] = macs.get(endpoint.get('MacAddress'))
