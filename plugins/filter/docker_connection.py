@@ -31,6 +31,9 @@ def variable_of(option):
 
 
 VARIABLES = dict((variable_of(option), option) for option in OPTIONS)
+# Host variables with the same prefix that are not connection options: the daemon_network module's
+# action plugin reads the daemon's restart command from this one.
+OTHER_VARIABLES = ('fleetnet_docker_restart_command',)
 
 
 def docker_connection(host_variables):
@@ -39,6 +42,7 @@ def docker_connection(host_variables):
         names = [name for name in host_variables if str(name).startswith(PREFIX)]
     except TypeError:
         raise AnsibleFilterError('docker_connection: give it a host\'s variables (hostvars[inventory_hostname])')
+    names = [name for name in names if name not in OTHER_VARIABLES]
     unknown = sorted(name for name in names if name not in VARIABLES)
     if unknown:
         raise AnsibleFilterError('docker_connection: unknown variable(s) %s; the connection variables are %s'

@@ -27,6 +27,12 @@ def test_each_variable_becomes_its_option_and_other_variables_stay_out():
         'ca_path': '/etc/docker-client/ca.pem', 'timeout': 30}
 
 
+def test_the_daemon_restart_command_is_no_connection_option_and_no_error():
+    # The fleet's inventory (and users') set it for daemon_network next to the connection variables.
+    assert docker_connection({'fleetnet_docker_restart_command': 'systemctl restart docker',
+                              'fleetnet_docker_tls': True}) == {'tls': True}
+
+
 def test_nothing_set_gives_no_options_so_the_environment_and_defaults_apply():
     assert docker_connection({'ansible_host': 'h1'}) == {}
 
