@@ -123,16 +123,19 @@ integration: fleet collection
 
 # The engines `make test` runs the integration targets on, as ENGINE[:TARGET,...] (no list: all
 # targets; ENGINE:-TARGET: all but that one): see TEST_ENGINES below. Each engine gets a fleet of its own ($(FLEET) with the engine
-# appended: fleet285), taken down and checked afterwards. ENGINES_SIDE_BY_SIDE=1 runs the fleets
-# at the same time (worth it with 4 or more cores; on 2 cores they only share the same CPU time).
+# appended: fleet285), taken down and checked afterwards. ENGINES_SIDE_BY_SIDE=1 (the default) runs
+# the fleets at the same time; empty, one after another.
 ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
 # What CI runs, within its time: every target on 20.10, the engine every target was written and
-# proven on; on 28.5 the targets proven there so far (the others are issue 10's work: run them with
-# `make integration ENGINE=28.5`); on 26.1 the short set. network_faults is a known failure on 28.5
-# (issue 15): the rollback of a recreate cut off by a dying daemon asks for the old interface name
-# (eth0), which the restarted container already gave another network ("file exists").
-# The engines' fleets run side by side: most of a target's time is waiting for Docker.
-ENGINE_NEWEST_TARGETS := $(ENGINE_SHORT_TARGETS),ipvlan_networks,overlay_networks,bad_input,recreate_safety
+# proven on; on 28.5 the targets proven there so far; on 26.1 the short set. Not yet on 28.5 (issue
+# 10 and 15's work; try them with `make integration ENGINE=28.5 TARGETS=...`): network_faults (the
+# rollback of a recreate cut off by a dying daemon asks for the old interface name, eth0, which the
+# restarted container already gave another network: "file exists"), swarm (the membership case
+# "change": a demoted manager's control socket is not there yet when the role reads it) and
+# network_plugins (not yet run through on 28.5).
+# The engines' fleets run side by side: most of a target's time is waiting for Docker, and 20.10's
+# run is the longest.
+ENGINE_NEWEST_TARGETS := $(ENGINE_SHORT_TARGETS),ipvlan_networks,overlay_networks,bad_input,recreate_safety,connection,macvlan_role,parent_interfaces,daemon_network,prerequisites_role,report
 TEST_ENGINES ?= 20.10 28.5:$(ENGINE_NEWEST_TARGETS) 26.1:$(ENGINE_SHORT_TARGETS)
 ENGINES_SIDE_BY_SIDE ?= 1
 integration-engines: deps venv collection
