@@ -128,6 +128,10 @@ options:
           - Containers attached to this network. Under O(state=merged) they are connected;
             under O(state=replaced) and O(state=overridden) exactly these are attached.
           - When not given, attachments are never touched, whatever the state. Not used by O(state=deleted).
+          - A changed endpoint (aliases, addresses, O(config[].containers[].mac_address),
+            O(config[].containers[].gw_priority), O(config[].containers[].interface_name),
+            O(config[].containers[].driver_opts)) is disconnected and connected again, because Docker cannot change an
+            endpoint in place; the C(actions) result and the diff name each reconnected container and what changed.
         type: list
         elements: dict
         suboptions:
@@ -145,6 +149,36 @@ options:
           ipv6_address:
             description: Static IPv6 address; needs O(config[].subnets).
             type: str
+          mac_address:
+            description:
+              - MAC address of the container's interface on this network (unicast, six hexadecimal pairs).
+              - Needs Docker Engine 25.0 (API 1.44) or later; on an older engine the run fails before any change.
+                Older engines derive the MAC address from the IPv4 address; later ones pick a random one when none is set.
+            type: str
+          gw_priority:
+            description:
+              - Which network gives the container its default route. The network with the highest priority wins;
+                on a tie Docker takes the network whose name sorts first. Docker's default is V(0); negative values are allowed.
+              - Needs Docker Engine 28.0 (API 1.48) or later; on an older engine the run fails before any change
+                (V(0), what every engine does without it, is accepted everywhere).
+            type: int
+          interface_name:
+            description:
+              - Name of the container's interface on this network (the endpoint driver option
+                C(com.docker.network.endpoint.ifname)), at most 15 characters. When not given, Docker names it C(ethN).
+              - Needs Docker Engine 28.0 (API 1.48) or later; on an older engine the run fails before any change.
+              - A recreate of the network keeps the name each container's interface has, on Docker 28.0 and later
+                whether or not it was set here.
+            type: str
+          driver_opts:
+            description:
+              - Driver options of the container's endpoint on this network (C(docker network connect --driver-opt)),
+                for example per-interface sysctls under C(com.docker.network.endpoint.sysctls)
+                (C(net.ipv4.conf.IFNAME.log_martians=1,...)), which needs Docker Engine 27.0 (API 1.46) or later.
+              - Under O(state=merged) options the endpoint has and that are not listed are kept; under
+                O(state=replaced) and O(state=overridden) the endpoint has exactly these.
+              - C(com.docker.network.endpoint.ifname) is set with O(config[].containers[].interface_name).
+            type: dict
 seealso:
   - module: fleetnet.docker.parent_interfaces
   - module: fleetnet.docker.ipvlan_networks

@@ -154,13 +154,17 @@ class FakeDocker:
         return [item for item in self.containers if reference in (item['Id'], item['Name'].lstrip('/'))][0]
 
     def connect_container(self, reference, ident, network_name, ipv4_address=None, ipv6_address=None, aliases=None,
-                          links=None, driver_opts=None, mac_address=None, container_name=None):
+                          links=None, driver_opts=None, mac_address=None, gw_priority=None, container_name=None):
         self._record('connect_container', container_name or reference, network_name,
-                     dict(ipv4_address=ipv4_address, aliases=aliases, mac_address=mac_address))
+                     dict(ipv4_address=ipv4_address, aliases=aliases, mac_address=mac_address,
+                          driver_opts=driver_opts, gw_priority=gw_priority))
         item = self._by_reference(reference)
         network = [network for network in self.networks if network['Id'] == ident][0]
         settings = attachment(network, ipv4_address or '10.255.0.9', aliases or (), static=bool(ipv4_address),
                               mac=mac_address or '02:42:0a:ff:00:09', container_id=item['Id'])
+        settings['DriverOpts'] = dict(driver_opts) if driver_opts else None
+        if self.api_at_least('1.48'):
+            settings['GwPriority'] = gw_priority or 0
         item['NetworkSettings']['Networks'][network_name] = settings
 
     def disconnect_container(self, reference, ident, network_name, force=True, container_name=None):

@@ -12,6 +12,9 @@ __metaclass__ = type
 import glob
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.endpoint_options import (
+    DYNAMIC_MARK, INTERFACE_OPTION, RELEASES)
 
 
 SWARM_SERVICE_LABEL = 'com.docker.swarm.service.name'
@@ -31,14 +34,12 @@ def endpoint_from_container(container, network_name, network_id=None):
                 settings = value
     settings = settings or {}
     static = dict(settings.get('IPAMConfig') or {})
-    driver_opts = dict(settings.get('DriverOpts') or {})
     # An address a recreate only pinned to keep it is still the one Docker chose (docs/safety.md).
-    for family in dynamic_families(driver_opts):
+    for family in dynamic_families(settings.get('DriverOpts')):
         static.pop('IPv4Address' if family == 'ipv4' else 'IPv6Address', None)
-    driver_opts.pop(DYNAMIC_MARK, None)
     short_id = container['Id'][:12]
     labels = (container.get('Config') or {}).get('Labels') or {}
-    return dict(
+    endpoint = dict(
         name=container['Name'].lstrip('/'),
         id=container['Id'],
         running=bool((container.get('State') or {}).get('Running')),
@@ -48,24 +49,28 @@ def endpoint_from_container(container, network_name, network_id=None):
         current_ipv4=_ipam.canonical_address(settings.get('IPAddress')),
         current_ipv6=_ipam.canonical_address(settings.get('GlobalIPv6Address')),
         links=list(settings.get('Links') or []),
-        mac_address=settings.get('MacAddress') or None,
-        driver_opts=driver_opts,
         service=labels.get(SWARM_SERVICE_LABEL),
     )
+    # mac_address, gw_priority, interface_name (asked for, or None) and the other driver_opts.
+    endpoint.update(endpoint_options.current_options(settings))
+    return endpoint
 
 
 def desired_container(container):
-    return dict(name=container['name'],
-                aliases=None if container.get('aliases') is None else sorted(set(container['aliases'])),
-                ipv4_address=_ipam.canonical_address(container.get('ipv4_address')),
-                ipv6_address=_ipam.canonical_address(container.get('ipv6_address')))
+    desired = dict(name=container['name'],
+                   aliases=None if container.get('aliases') is None else sorted(set(container['aliases'])),
+                   ipv4_address=_ipam.canonical_address(container.get('ipv4_address')),
+                   ipv6_address=_ipam.canonical_address(container.get('ipv6_address')))
+    desired.update(endpoint_options.desired_options(container))
+    return desired
 
 
 def attachment_changes(desired_containers, endpoints, state):
     """(connect, reconnect, disconnect) lists of endpoint dicts turning ``endpoints`` into what is desired.
 
     ``desired_containers`` ``None`` means attachments are not managed: nothing changes.
-    A changed endpoint is reconnected, because Docker cannot edit one in place.
+    A changed endpoint is reconnected, because Docker cannot edit one in place; its ``changes`` say
+    what changed, as (field, now, wanted).
     """
     if desired_containers is None:
         return [], [], []
@@ -75,7 +80,7 @@ def attachment_changes(desired_containers, endpoints, state):
     for container in desired_containers:
         current = by_name.get(container['name'])
         if current is None:
-            connect.append(dict(container, links=[], driver_opts={}, mac_address=None))
+            connect.append(dict(container, links=[], driver_opts=dict(container.get('driver_opts') or {})))
             continue
         wanted = dict(current)
         if container['aliases'] is not None:
@@ -83,7 +88,13 @@ def attachment_changes(desired_containers, endpoints, state):
         for family in ('ipv4_address', 'ipv6_address'):
             if container[family] is not None:
                 wanted[family] = container[family]
-        if any(wanted[key] != current[key] for key in ('aliases', 'ipv4_address', 'ipv6_address')):
+        changes = [(key, current[key], wanted[key]) for key in ('aliases', 'ipv4_address', 'ipv6_address')
+                   if wanted[key] != current[key]]
+        options, option_changes = endpoint_options.wanted_options(container, current, exact)
+        wanted.update(options)
+        changes += option_changes
+        if changes:
+            wanted['changes'] = changes
             reconnect.append(wanted)
     disconnect = []
     if exact:
@@ -99,16 +110,6 @@ def link_pairs(links):
         container, _sep, alias = link.partition(':')
         pairs.append((container.lstrip('/'), alias.split('/')[-1] or None))
     return pairs
-
-
-# An endpoint driver option the collection sets on a reconnect that had to request a dynamic
-# address to keep it: Docker then stores it like a static one, this says which families it chose.
-DYNAMIC_MARK = 'fleetnet.docker.dynamic_address'
-# Docker 28.0 (Engine API 1.48) names a container's interface on connect from this option.
-INTERFACE_OPTION = 'com.docker.network.endpoint.ifname'
-INTERFACE_API = '1.48'
-# Engine API 1.44 is the first to take a MAC address on connect; older daemons derive it from the IP.
-MAC_API = '1.44'
 
 
 def dynamic_families(driver_opts):
@@ -145,12 +146,17 @@ def reserved_addresses(target_subnets):
     return reserved
 
 
-def connect_arguments(endpoint, target_subnets, api_at_least, keep_interface):
+def connect_arguments(endpoint, target_subnets, engine_at_least, keep_interface):
     """Keyword arguments of DockerClient.connect_container that reattach ``endpoint`` as it was.
 
     Static addresses always; a dynamic one when it still fits the target subnets (peers may have it
     cached), marked with DYNAMIC_MARK so that it keeps counting as dynamic. ``target_subnets`` None
     means "a new attachment": only what the endpoint asks for is sent.
+
+    The endpoint options go with it where the engine honours them (``engine_at_least(release)``;
+    what a config asks for was checked against the engine before anything changed): the MAC
+    address, gw_priority, the driver options, and the interface name that was asked for or, with
+    ``keep_interface``, the one the kernel gave it, so that a recreate keeps the interface order.
     """
     driver_opts = dict(endpoint.get('driver_opts') or {})
     driver_opts.pop(DYNAMIC_MARK, None)
@@ -166,11 +172,14 @@ def connect_arguments(endpoint, target_subnets, api_at_least, keep_interface):
                 pinned.append(label)
         if pinned:
             driver_opts[DYNAMIC_MARK] = ','.join(pinned)
-        if keep_interface and endpoint.get('interface') and api_at_least(INTERFACE_API):
-            driver_opts[INTERFACE_OPTION] = endpoint['interface']
+    interface = endpoint.get('interface_name') or (endpoint.get('interface') if keep_interface else None)
+    if interface and engine_at_least(RELEASES['interface_name']):
+        driver_opts[INTERFACE_OPTION] = interface
     arguments = dict(ipv4_address=addresses['ipv4_address'], ipv6_address=addresses['ipv6_address'],
                      aliases=endpoint.get('aliases') or None, links=link_pairs(endpoint.get('links')) or None,
-                     driver_opts=driver_opts or None, mac_address=None)
-    if endpoint.get('mac_address') and api_at_least(MAC_API):
+                     driver_opts=driver_opts or None, mac_address=None, gw_priority=None)
+    if endpoint.get('mac_address') and engine_at_least(RELEASES['mac_address']):
         arguments['mac_address'] = endpoint['mac_address']
+    if endpoint.get('gw_priority') and engine_at_least(RELEASES['gw_priority']):
+        arguments['gw_priority'] = endpoint['gw_priority']
     return arguments

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine import validate
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options, validate
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import attachment_changes
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences, target_config
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form
@@ -74,17 +74,36 @@ class PlanItem:
                     if endpoint['name'] not in leaving and not endpoint.get('service')]
             if kept:
                 containers['restored'] = kept
+        changes = self.endpoint_changes()
+        if changes:
+            containers['changes'] = changes
         if containers:
             report['containers'] = containers
         if self.reason:
             report['reason'] = self.reason
         return report
 
+    def endpoint_changes(self):
+        """{container: ["field: now -> wanted", ...]} of the containers reconnected because their endpoint changed."""
+        return dict((endpoint['name'], ['%s: %s -> %s' % (field, _shown(now), _shown(wanted))
+                                        for field, now, wanted in endpoint['changes']])
+                    for endpoint in self.reconnect if endpoint.get('changes'))
+
     def diff(self):
-        """The diff mode entry: before and after in the config format."""
+        """The diff mode entry: before and after in the config format; reconnected containers as text."""
         header = 'network "%s"' % self.name
-        return dict(before_header=header, after_header=header,
-                    before=gathered_form(self.before) or '', after=gathered_form(self.after) or '')
+        entry = dict(before_header=header, after_header=header,
+                     before=gathered_form(self.before) or '', after=gathered_form(self.after) or '')
+        changes = self.endpoint_changes()
+        if changes:
+            # Docker cannot change an endpoint in place: say that the container is disconnected for a moment.
+            entry['prepared'] = '\n'.join('network "%s": container "%s" is disconnected and connected again: %s'
+                                          % (self.name, name, ', '.join(fields)) for name, fields in sorted(changes.items()))
+        return entry
+
+
+def _shown(value):
+    return 'none' if value is None or value == [] or value == {} else value
 
 
 def plan(current, state, desired_configs, recreate_policy='auto', read_host_prefixes=lambda: []):
@@ -94,6 +113,9 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
     items, problems = [], []
     if state != 'deleted':
         problems.extend(spec.resolve_desired(current.client, desired_configs))
+        for desired in desired_configs:
+            problems.extend(endpoint_options.version_problems(current.client.engine_problem, desired['name'],
+                                                              desired.get('containers')))
     for desired in desired_configs:
         name = desired['name']
         existing_network = by_name.get(name)

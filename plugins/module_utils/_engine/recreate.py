@@ -13,8 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
-    INTERFACE_API, connect_arguments, interface_names)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import connect_arguments, interface_names
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.endpoint_options import RELEASES
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import new_entry
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
@@ -110,7 +110,7 @@ class Recreate:
 
     def _connect(self, network_id, network_name, endpoint, target_subnets):
         """``target_subnets`` None: a new attachment, as the config asks for it; else a reattachment."""
-        arguments = connect_arguments(endpoint, target_subnets, self.client.api_at_least,
+        arguments = connect_arguments(endpoint, target_subnets, self.client.engine_at_least,
                                       keep_interface=target_subnets is not None)
         self.client.connect_container(endpoint.get('id') or endpoint['name'], network_id, network_name,
                                       container_name=endpoint['name'], **arguments)
@@ -125,7 +125,7 @@ class Recreate:
 
     def _report_renamed(self, name, endpoints):
         """Before Docker 28 a reconnected interface gets the next free ethN: say so, per container."""
-        if self.client.api_at_least(INTERFACE_API):
+        if self.client.engine_at_least(RELEASES['interface_name']):
             return
         for endpoint in endpoints:
             if not endpoint.get('interface') or not endpoint.get('running'):

@@ -50,6 +50,11 @@ CONTAINER_OPTIONS = dict(
     aliases=dict(type='list', elements='str'),
     ipv4_address=dict(type='str'),
     ipv6_address=dict(type='str'),
+    # Endpoint options (endpoint_options.py), each needing a newer engine than 20.10.
+    mac_address=dict(type='str'),
+    gw_priority=dict(type='int'),
+    interface_name=dict(type='str'),
+    driver_opts=dict(type='dict'),
 )
 
 # Per-network options every driver has; a module adds its driver's own.

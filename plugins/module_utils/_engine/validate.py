@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _docker_limits, _ipam
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options
 
 
 def static_problems(spec, configs, state=None):
@@ -77,6 +78,7 @@ def static_problems(spec, configs, state=None):
                     _ipam.parse_address(address)
                 except ValueError as exc:
                     problems.append((name, 'containers[%d].%s' % (index, family), str(exc)))
+            problems.extend((name, field, reason) for field, reason in endpoint_options.item_problems(index, container))
     return problems
 
 

@@ -82,6 +82,27 @@ def test_connect_sends_addresses_aliases_and_the_mac_address():
     assert endpoint['MacAddress'] == '02:42:0a:01:00:05' and endpoint['DriverOpts'] == {'k': 'v'}
 
 
+def test_connect_with_gw_priority_posts_the_fields_the_sdk_lacks_once():
+    client, adapter = client_for({('POST', '/networks/n1/connect'): (200, None)})
+    client.connect_container('c1', 'n1', 'lan', ipv4_address='10.1.0.5', aliases=['web'], gw_priority=10,
+                             driver_opts={'com.docker.network.endpoint.ifname': 'blue'},
+                             mac_address='02:42:0a:01:00:05', container_name='probe')
+    assert len(adapter.seen) == 1
+    method, path, _query, body = adapter.seen[0]
+    assert (method, path, body['Container']) == ('POST', '/networks/n1/connect', 'c1')
+    endpoint = body['EndpointConfig']
+    assert endpoint['GwPriority'] == 10 and endpoint['MacAddress'] == '02:42:0a:01:00:05'
+    assert endpoint['IPAMConfig'] == dict(IPv4Address='10.1.0.5') and endpoint['Aliases'] == ['web']
+    assert endpoint['DriverOpts'] == {'com.docker.network.endpoint.ifname': 'blue'}
+
+
+def test_connect_with_gw_priority_names_the_container_when_docker_refuses():
+    client, _adapter = client_for({('POST', '/networks/n1/connect'): (400, dict(message='invalid gw priority'))})
+    with pytest.raises(_client.DockerAPIError) as failure:
+        client.connect_container('c1', 'n1', 'lan', gw_priority=10, container_name='probe')
+    assert str(failure.value) == 'connecting container "probe" to network "lan" on h1 failed: invalid gw priority'
+
+
 def test_disconnect_forces_and_names_the_container_on_failure():
     client, adapter = client_for({('POST', '/networks/n1/disconnect'): (500, dict(message='endpoint is busy'))})
     with pytest.raises(_client.DockerAPIError) as failure:

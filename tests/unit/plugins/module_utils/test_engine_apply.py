@@ -216,7 +216,8 @@ def test_update_reconnects_a_container_whose_aliases_change_and_connects_a_new_o
     assert endpoint_on(daemon, 'new', 'lan')['IPAMConfig'] == dict(IPv4Address='10.1.0.20')
     assert endpoint_on(daemon, 'dynamic', 'lan') is not None
     assert done == [dict(name='lan', action='updated', differences=['containers'],
-                         containers=dict(connected=['new'], reconnected=['static']))]
+                         containers=dict(connected=['new'], reconnected=['static'],
+                                         changes=dict(static=["aliases: ['web'] -> ['api', 'web']"])))]
 
 
 def test_a_swarm_network_is_waited_for_until_this_node_no_longer_shows_it():
