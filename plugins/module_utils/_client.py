@@ -288,6 +288,11 @@ class DockerClient:
             self._engine = (version.get('Version') or 'unknown', version.get('ApiVersion') or self.api_version)
         return self._engine
 
+    def engine_versions(self):
+        """(engine version, API version) of the daemon, for reports and messages (networks_info, mac_address)."""
+        version, api_version = self.engine()
+        return version, api_version
+
     def engine_at_least(self, release):
         """Whether this host's engine (as the connection speaks to it) is Docker Engine `release` or later."""
         return self.api_at_least(ENGINE_API_VERSIONS[release])

@@ -30,6 +30,9 @@ __metaclass__ = type
 PREDEFINED_NETWORKS = frozenset(('bridge', 'host', 'none'))
 
 SHORT_ID_LENGTH = 12
+# Endpoint driver option naming a container's interface (Docker 28.0), and the bridge gateway modes (27.0).
+INTERFACE_OPTION = 'com.docker.network.endpoint.ifname'
+GATEWAY_MODE_OPTION = 'com.docker.network.bridge.gateway_mode_ipv%d'
 
 
 def is_predefined(name):
@@ -124,6 +127,10 @@ def normalise_endpoint(container, network_id, network_name):
         ipv6_address=_text_or_none(endpoint.get('GlobalIPv6Address')),
         mac_address=_text_or_none(endpoint.get('MacAddress')),
         aliases=[alias for alias in endpoint.get('Aliases') or [] if alias != short_id],
+        # Docker 28.0 (API 1.48) and later report GwPriority; None where the engine has no such field.
+        gw_priority=endpoint.get('GwPriority'),
+        interface_name=_text_or_none((endpoint.get('DriverOpts') or {}).get(INTERFACE_OPTION)),
+        driver_opts=dict(endpoint.get('DriverOpts') or {}),
     )
 
 
@@ -143,6 +150,11 @@ def normalise_network(network, containers=()):
         attachable=bool(network.get('Attachable')),
         ingress=bool(network.get('Ingress')),
         enable_ipv6=bool(network.get('EnableIPv6')),
+        # Docker 28.0 (API 1.48) and later report EnableIPv4; None where the engine has no such field.
+        enable_ipv4=network.get('EnableIPv4'),
+        # Bridge driver options of Docker 27.0 and later; None when not set (Docker then uses nat).
+        gateway_mode_ipv4=_text_or_none((network.get('Options') or {}).get(GATEWAY_MODE_OPTION % 4)),
+        gateway_mode_ipv6=_text_or_none((network.get('Options') or {}).get(GATEWAY_MODE_OPTION % 6)),
         ipam=normalise_ipam(network.get('IPAM')),
         options=dict(network.get('Options') or {}),
         labels=dict(network.get('Labels') or {}),

@@ -128,7 +128,7 @@ options:
           - Containers attached to this network. Under O(state=merged) they are connected;
             under O(state=replaced) and O(state=overridden) exactly these are attached.
           - When not given, attachments are never touched, whatever the state. Not used by O(state=deleted).
-          - A changed endpoint (aliases, addresses, O(config[].containers[].mac_address),
+          - A changed endpoint (aliases, addresses,
             O(config[].containers[].gw_priority), O(config[].containers[].interface_name),
             O(config[].containers[].driver_opts)) is disconnected and connected again, because Docker cannot change an
             endpoint in place; the C(actions) result and the diff name each reconnected container and what changed.
@@ -151,9 +151,14 @@ options:
             type: str
           mac_address:
             description:
-              - MAC address of the container's interface on this network (unicast, six hexadecimal pairs).
+              - The MAC address the container's interface on this network must have (unicast, six hexadecimal pairs).
+                A check, never a change. Docker applies a MAC address given when the container is created
+                (C(docker run --network name=NET,mac-address=MAC)) but not one given on connect (on Docker 28.5
+                the container gets a random one), so a container attached with another MAC address, or not attached yet,
+                is refused before any change, saying how to set it.
               - Needs Docker Engine 25.0 (API 1.44) or later; on an older engine the run fails before any change.
-                Older engines derive the MAC address from the IPv4 address; later ones pick a random one when none is set.
+                Older engines derive the MAC address from the IPv4 address; later ones pick a random one when none is set,
+                and a recreate of the network does not keep it.
             type: str
           gw_priority:
             description:

@@ -17,7 +17,9 @@ description:
     attached to each and their addresses and aliases.
   - Never changes anything.
   - Round trips to the daemon are kept low. One list of networks, one list of running containers
-    (skipped when no network is selected), and one inspect per attached container.
+    (skipped when no network is selected), one inspect per attached container, and the daemon's version.
+  - Reports the host's Docker Engine and API version (RV(engine)); fields newer engines added are V(null)
+    where the engine does not have them.
 author:
   - fleetnet.docker contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -98,6 +100,20 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+engine:
+  description:
+    - The Docker Engine of this host, from C(GET /version). Which fields below have a value depends on it.
+  returned: success
+  type: dict
+  contains:
+    version:
+      description: Docker Engine version, as the daemon reports it.
+      type: str
+      sample: 28.5.2
+    api_version:
+      description: The highest Engine API version the daemon speaks.
+      type: str
+      sample: '1.51'
 networks:
   description:
     - The networks that pass the filters, sorted by name.
@@ -142,6 +158,18 @@ networks:
       description: Whether IPv6 is enabled on the network.
       type: bool
       sample: false
+    enable_ipv4:
+      description: Whether IPv4 is enabled on the network (false for an IPv6-only network); V(null) before Docker Engine 28.0 (API 1.48).
+      type: bool
+      sample: true
+    gateway_mode_ipv4:
+      description: Bridge option C(com.docker.network.bridge.gateway_mode_ipv4) (Docker Engine 27.0 and later), V(null) when not set.
+      type: str
+      sample: routed
+    gateway_mode_ipv6:
+      description: Bridge option C(com.docker.network.bridge.gateway_mode_ipv6) (Docker Engine 27.0 and later), V(null) when not set.
+      type: str
+      sample: null
     ipam:
       description: IP address management of the network.
       type: dict
@@ -229,6 +257,20 @@ networks:
           type: list
           elements: str
           sample: [api]
+        gw_priority:
+          description:
+            - The endpoint's gateway priority; the network with the highest one gives the container its default route.
+            - V(null) before Docker Engine 28.0 (API 1.48), which has no such field.
+          type: int
+          sample: 0
+        interface_name:
+          description: The interface name asked for with C(com.docker.network.endpoint.ifname) (Docker Engine 28.0 and later), or V(null).
+          type: str
+          sample: null
+        driver_opts:
+          description: The endpoint's driver options as Docker keeps them (for example C(com.docker.network.endpoint.sysctls)).
+          type: dict
+          sample: {}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -250,9 +292,10 @@ def main():
     try:
         client = DockerClient(module, raise_errors=True)
         networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
+        version, api_version = client.engine_versions()
     except EngineError as exc:
         module.fail_json(**exc.result())
-    module.exit_json(changed=False, networks=networks)
+    module.exit_json(changed=False, networks=networks, engine=dict(version=version, api_version=api_version))
 
 
 if __name__ == '__main__':

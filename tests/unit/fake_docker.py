@@ -107,6 +107,7 @@ class FakeDocker:
     engine = DockerClient.engine
     engine_at_least = DockerClient.engine_at_least
     engine_problem = DockerClient.engine_problem
+    engine_versions = DockerClient.engine_versions
 
     def version(self):
         self._record('version')

@@ -98,7 +98,8 @@ def wanted_options(desired, current, exact):
     """
     wanted = dict((field, current.get(field)) for field in FIELDS)
     changes = []
-    for field in FIELDS:
+    # mac_address is never a reason to reconnect: Docker does not apply it on connect (mac_problems).
+    for field in ('gw_priority', 'interface_name', 'driver_opts'):
         value = desired.get(field)
         if value is None:
             continue
@@ -155,4 +156,31 @@ def version_problems(engine_problem, network, containers):
             if reason:
                 # engine_problem writes "<field> needs Docker Engine ...": the field leads the problem, with its entry.
                 problems.append((network, 'containers[%d].%s' % (index, field), reason[len(field):].lstrip()))
+    return problems
+
+
+def mac_problems(network, desired_containers, endpoints, engine_version):
+    """(network, field, reason) for mac_address entries that the container does not have already.
+
+    Docker takes a MAC address in the endpoint settings of POST /networks/{id}/connect from API 1.44,
+    but Docker 28.5 does not apply it there (seen on the fleet: the container gets a random one, a
+    stopped one at its next start); it applies the one given when the container is created. So
+    mac_address is a check: a container attached with that MAC address passes, any other is refused
+    before anything changes, saying how to set it.
+    """
+    problems = []
+    by_name = dict((endpoint['name'], endpoint) for endpoint in endpoints)
+    for index, container in enumerate(desired_containers or []):
+        wanted = container.get('mac_address')
+        if wanted is None:
+            continue
+        endpoint = by_name.get(container['name'])
+        now = endpoint.get('mac_address') if endpoint else None
+        if now == wanted:
+            continue
+        has = 'has %s there' % now if endpoint else 'is not attached yet'
+        problems.append((network, 'containers[%d].mac_address' % index,
+                         '%s: container "%s" %s, and Docker Engine %s does not apply a MAC address on connect; set it '
+                         'when the container is created (docker run --network name=%s,mac-address=%s)'
+                         % (wanted, container['name'], has, engine_version, network, wanted)))
     return problems

@@ -142,6 +142,12 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
     desired_by_name = dict((config['name'], config) for config in desired_configs)
     for item in items:
         problems.extend(validate.container_address_problems(item, desired_by_name.get(item.name)))
+        containers = (desired_by_name.get(item.name) or {}).get('containers') or []
+        if state != 'deleted' and any(container.get('mac_address') for container in containers) \
+                and current.client.engine_at_least(endpoint_options.RELEASES['mac_address']):
+            # (before 25.0 the version problem says it all)
+            problems.extend(endpoint_options.mac_problems(item.name, containers, item.endpoints,
+                                                          current.client.engine_versions()[0]))
     problems.extend(validate.overlap_problems(spec, items, by_name, read_host_prefixes))
     if state != 'deleted':
         problems.extend(spec.batch_problems(desired_configs, current.networks()))

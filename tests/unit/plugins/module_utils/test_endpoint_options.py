@@ -75,24 +75,37 @@ def test_gw_priority_0_and_plain_driver_opts_pass_on_every_engine():
     assert problems == []
 
 
-def test_on_docker_26_1_mac_address_passes_and_gw_priority_does_not():
+def test_on_docker_26_1_mac_address_is_checked_and_gw_priority_refused():
     _items, problems = planned(new_daemon('1.45', '26.1.5'), 'merged', [edge(mac_address='02:42:0a:60:01:0a', gw_priority=5)])
-    assert [problem[1] for problem in problems] == ['containers[0].gw_priority']
+    assert sorted(problem[1] for problem in problems) == ['containers[0].gw_priority', 'containers[0].mac_address']
+
+
+def test_mac_address_passes_when_the_container_has_it_and_is_refused_otherwise_before_any_change():
+    daemon = lan_with_web()
+    items, problems = planned(daemon, 'replaced', [edge(mac_address='02:42:0A:60:01:0A')])
+    assert problems == [] and [item.action for item in items] == ['unchanged']
+    _items, problems = planned(daemon, 'merged', [edge(mac_address='02:42:0a:60:01:0b', gw_priority=3)])
+    assert str(EngineError(problems=problems, host='h2')) == (
+        'network "edge" on h2: containers[0].mac_address 02:42:0a:60:01:0b: container "web" has 02:42:0a:60:01:0a '
+        'there, and Docker Engine 28.5.2 does not apply a MAC address on connect; set it when the container is '
+        'created (docker run --network name=edge,mac-address=02:42:0a:60:01:0b); nothing was changed')
+    assert 'connect_container' not in daemon.call_names() and 'disconnect_container' not in daemon.call_names()
 
 
 def test_a_new_attachment_sends_every_option_and_a_second_run_changes_nothing():
     daemon = new_daemon('1.51', '28.5.2')
-    items, problems = planned(daemon, 'merged', [edge(**ALL_OPTIONS)])
+    options = dict(gw_priority=10, interface_name='blue', driver_opts=SYSCTL)
+    items, problems = planned(daemon, 'merged', [edge(**options)])
     assert problems == []
     Applier(daemon, SPEC).apply(items)
     sent = [call for call in daemon.calls if call[0] == 'connect_container'][0][3]
-    assert sent['gw_priority'] == 10 and sent['mac_address'] == '02:42:0a:60:01:0a'
+    assert sent['gw_priority'] == 10
     assert sent['driver_opts'] == dict(SYSCTL, **{endpoint_options.INTERFACE_OPTION: 'blue'})
     assert settings_of(daemon)['GwPriority'] == 10
-    again, problems = planned(daemon, 'merged', [edge(**ALL_OPTIONS)])
+    again, problems = planned(daemon, 'merged', [edge(**options)])
     assert problems == [] and [item.action for item in again] == ['unchanged']
     # replaced compares the same fields the same way
-    again, problems = planned(daemon, 'replaced', [edge(**ALL_OPTIONS)])
+    again, problems = planned(daemon, 'replaced', [edge(**options)])
     assert problems == [] and [item.action for item in again] == ['unchanged']
 
 

@@ -155,6 +155,10 @@ def test_normalise_endpoint_strips_the_automatic_short_id_alias():
         'ipv6_address': 'fd00:91::50',
         'mac_address': '02:42:0a:5b:01:32',
         'aliases': ['web'],
+        # A Docker 20.10 answer: no GwPriority, no DriverOpts.
+        'gw_priority': None,
+        'interface_name': None,
+        'driver_opts': {},
     }
 
 
@@ -181,7 +185,21 @@ def test_normalise_endpoint_on_the_host_network_has_no_addresses():
         "host": {"Aliases": None, "NetworkID": HOST_ID, "IPAddress": "", "GlobalIPv6Address": "", "MacAddress": ""}}}}
     assert _inspect.normalise_endpoint(container, HOST_ID, 'host') == {
         'name': 'th', 'id': 'c' * 64, 'ipv4_address': None, 'ipv6_address': None, 'mac_address': None,
-        'aliases': []}
+        'aliases': [], 'gw_priority': None, 'interface_name': None, 'driver_opts': {}}
+
+
+def test_docker_28_endpoint_and_network_fields():
+    container = {"Id": "d" * 64, "Name": "/web", "NetworkSettings": {"Networks": {"edge": {
+        "NetworkID": NETWORK_ID, "IPAddress": "10.96.2.2", "MacAddress": "7e:5c:40:0e:88:88", "GwPriority": 10,
+        "DriverOpts": {"com.docker.network.endpoint.ifname": "blue",
+                       "com.docker.network.endpoint.sysctls": "net.ipv4.conf.IFNAME.log_martians=1"}}}}}
+    endpoint = _inspect.normalise_endpoint(container, NETWORK_ID, 'edge')
+    assert (endpoint['gw_priority'], endpoint['interface_name']) == (10, 'blue')
+    assert endpoint['driver_opts']['com.docker.network.endpoint.sysctls'] == 'net.ipv4.conf.IFNAME.log_martians=1'
+    network = _inspect.normalise_network({"Name": "edge", "Id": NETWORK_ID, "EnableIPv4": False, "Options": {
+        "com.docker.network.bridge.gateway_mode_ipv4": "routed"}})
+    assert (network['enable_ipv4'], network['gateway_mode_ipv4'], network['gateway_mode_ipv6']) == (False, 'routed', None)
+    assert _inspect.normalise_network({"Name": "old", "Id": NETWORK_ID})['enable_ipv4'] is None
 
 
 def test_normalise_network_user_network():
