@@ -236,7 +236,7 @@ actions:
     containers:
       description:
         - Container names under C(connected), C(reconnected), C(disconnected) and C(restored) (reconnected after a recreate).
-        - C(changes) says, per reconnected container, what changed (C(field: now -> wanted)).
+        - "C(changes) says, per reconnected container, what changed, for example C(gw_priority: 0 -> 10)."
       type: dict
       returned: when containers were involved
       sample: {reconnected: [proxy], changes: {proxy: ['gw_priority: 0 -> 10']}}
