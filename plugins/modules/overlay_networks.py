@@ -130,9 +130,9 @@ options:
             description:
               - The MAC address the container's interface on this network must have (unicast, six hexadecimal pairs).
                 A check, never a change. Docker applies a MAC address given when the container is created
-                (C(docker run --network name=NET,mac-address=MAC)) but not one given on connect (on Docker 28.5
-                the container gets a random one), so a container attached with another MAC address, or not attached yet,
-                is refused before any change, saying how to set it.
+                (C(docker run --network name=NET,mac-address=MAC)) but not one given on connect (Docker 26.1 and
+                28.5 ignore it there, the container gets the MAC address it would get without it), so a container
+                attached with another MAC address, or not attached yet, is refused before any change, saying how to set it.
               - Needs Docker Engine 25.0 (API 1.44) or later; on an older engine the run fails before any change.
                 Older engines derive the MAC address from the IPv4 address; later ones pick a random one when none is set,
                 and a recreate of the network does not keep it.

@@ -163,8 +163,9 @@ def mac_problems(network, desired_containers, endpoints, engine_version):
     """(network, field, reason) for mac_address entries that the container does not have already.
 
     Docker takes a MAC address in the endpoint settings of POST /networks/{id}/connect from API 1.44,
-    but Docker 28.5 does not apply it there (seen on the fleet: the container gets a random one, a
-    stopped one at its next start); it applies the one given when the container is created. So
+    but Docker 26.1 and 28.5 do not apply it there (seen on the fleet: the container gets the MAC
+    address it would get without it, 26.1 derives it from the IP address, 28.5 picks a random one, a
+    stopped container at its next start); Docker applies the one given when the container is created. So
     mac_address is a check: a container attached with that MAC address passes, any other is refused
     before anything changes, saying how to set it.
     """

@@ -18,7 +18,7 @@ import yaml
 from ansible_collections.fleetnet.docker.plugins.doc_fragments import docker as docker_fragment
 from ansible_collections.fleetnet.docker.plugins.doc_fragments import network_resource as network_resource_fragment
 from ansible_collections.fleetnet.docker.plugins.modules import (
-    bridge_networks, ipvlan_networks, macvlan_networks, overlay_networks, plugin_networks)
+    bridge_networks, ipvlan_networks, macvlan_networks, networks_info, overlay_networks, plugin_networks)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec
 
 MODULES = [bridge_networks, overlay_networks, macvlan_networks, ipvlan_networks, plugin_networks]
@@ -68,3 +68,23 @@ def test_the_comparison_sees_a_wrong_choice_deep_in_the_suboptions():
     documented = from_documentation(documented_options(macvlan_networks))
     documented['config']['suboptions']['mode']['choices'] = ['bridge']
     assert documented != from_argspec(network_module_argspec(macvlan_networks.DRIVER))
+
+
+def _descriptions_that_are_not_text(node, path=''):
+    """Paths whose description is not text: a ": " in a plain YAML line turns it into a mapping."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == 'description' and not all(isinstance(line, str) for line in (value if isinstance(value, list) else [value])):
+                found.append(path)
+            found += _descriptions_that_are_not_text(value, '%s.%s' % (path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _descriptions_that_are_not_text(value, '%s[%d]' % (path, index))
+    return found
+
+
+@pytest.mark.parametrize('module', MODULES + [networks_info], ids=lambda module: module.__name__.rsplit('.', 1)[-1])
+def test_every_description_is_text(module):
+    for block in ('DOCUMENTATION', 'RETURN'):
+        assert _descriptions_that_are_not_text(yaml.safe_load(getattr(module, block)), block) == []
