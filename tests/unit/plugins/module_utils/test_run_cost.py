@@ -136,9 +136,15 @@ class EngineOnASocket(threading.Thread):
                     else:
                         body = dict(message='page not found')
                     data = json.dumps(body).encode()
-                    status = '404 Not Found' if 'message' in body else '200 OK'
-                    connection.sendall(('HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n'
-                                        % (status, len(data))).encode() + data)
+                    if 'message' in body:
+                        connection.sendall(b'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n'
+                                           b'Content-Length: %d\r\n\r\n%s' % (len(data), data))
+                        continue
+                    # In two chunks, as dockerd sends a long answer.
+                    half = len(data) // 2
+                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked'
+                                       b'\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n'
+                                       % (half, data[:half], len(data) - half, data[half:]))
 
 
 def test_the_client_sends_a_no_op_as_two_requests_on_one_connection_without_the_sdk(tmp_path):
@@ -155,3 +161,23 @@ def test_the_client_sends_a_no_op_as_two_requests_on_one_connection_without_the_
     assert module.commands == []
     # The local socket needs no SDK: importing it (requests, urllib3) costs more than the run.
     assert client._api is None
+
+
+def test_the_local_socket_reports_dockers_refusal_and_a_missing_daemon_as_the_sdk_does(tmp_path):
+    path = os.path.join(str(tmp_path), 'docker.sock')
+    engine = EngineOnASocket(path, [])
+    engine.start()
+    module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
+    client = _client.DockerClient(module, raise_errors=True)
+    assert client.inspect_network('0123456789abcdef') is None
+    with pytest.raises(_client.DockerAPIError) as refused:
+        client.list_plugins()
+    assert str(refused.value) == 'listing plugins on %s failed: page not found' % client.host
+    assert refused.value.status_code == 404
+    engine.listener.close()
+    module = CountingModule(docker_host='unix://' + os.path.join(str(tmp_path), 'none.sock'), tls=False,
+                            validate_certs=False, api_version='auto')
+    with pytest.raises(_client.DockerUnreachable) as unreachable:
+        _client.DockerClient(module, raise_errors=True)
+    assert str(unreachable.value) == ('cannot reach the Docker daemon at unix://%s/none.sock: No such file or directory'
+                                      % tmp_path)
