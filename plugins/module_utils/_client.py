@@ -51,11 +51,27 @@ def _sdk():
     return _SDK or None
 
 
+class _SDKMissingException(Exception):
+    """Stands in for the SDK's exception classes when it cannot be imported, so that modules stay importable
+    and fail with the message that names the missing package (DockerClient)."""
+
+
+class _SDKMissingAPIError(_SDKMissingException):
+    pass
+
+
+class _SDKMissingNotFound(_SDKMissingAPIError):
+    pass
+
+
+_SDK_MISSING = dict(DockerException=_SDKMissingException, APIError=_SDKMissingAPIError, NotFound=_SDKMissingNotFound)
+
+
 def __getattr__(name):
     """``APIError``, ``NotFound``, ``DockerException``, ``HostnameAdapter``: the modules that use the SDK
     themselves import them from here, which imports the SDK then."""
-    if name in ('APIError', 'NotFound', 'DockerException', 'docker') and _sdk():
-        return _SDK[name]
+    if name in _SDK_MISSING:
+        return _SDK[name] if _sdk() else _SDK_MISSING[name]
     if name == 'HostnameAdapter' and _sdk():
         return _hostname_adapter_class()
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
