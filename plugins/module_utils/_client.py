@@ -230,7 +230,6 @@ def _unreachable_errors():
     return tuple(errors)
 
 
-
 class DockerClient:
     """A connection to one Docker daemon behind typed Engine API methods.
 

@@ -19,6 +19,7 @@ import json
 import socket
 from urllib.parse import quote, urlencode
 
+
 class NotHTTP(OSError):
     """What answers on the socket does not speak HTTP (it is not a Docker daemon)."""
 
