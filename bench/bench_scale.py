@@ -123,7 +123,7 @@ def timed_tasks(repeat, community):
              DIRECT % dict(what='direct removes', code=json.dumps(DIRECT_REMOVE)), MARK % 'untimed',
              CONVERGE, MARK % 'converge']
     # One warm-up pair, not counted: the first module run after the creates pays for cold caches.
-    for _ in range(repeat + 1):
+    for _pair in range(repeat + 1):
         tasks += [PING, MARK % 'ping', NOOP, MARK % 'noop']
     if community:
         tasks += [COMMUNITY, MARK % 'community']
