@@ -37,14 +37,14 @@ FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
 FLEET_INVENTORY := /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini
 TARGETS ?=
 
-.PHONY: help deps venv wheelhouse collection fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines bench build build-check clean
+.PHONY: help deps venv wheelhouse collection fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines bench bench-scale build build-check clean
 
 help:
 	@echo "make demo        bring up the sandbox fleet and run playbooks/site.yml on it"
 	@echo "make test        everything CI runs: sanity, lint, unit and integration tests"
 	@echo "make fleet       bring up HOSTS=$(HOSTS) sandbox Docker hosts (prints the inventory path); ENGINE=28.5 picks the engine"
 	@echo "make fleet-down  remove the sandbox fleet and everything it made"
-	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | build"
+	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | bench-scale | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
 # gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity;
@@ -224,8 +224,21 @@ demo: fleet collection
 	$(VENV)/bin/ansible-playbook -i $(FLEET_INVENTORY) -e fleetnet_report_dir=$(CURDIR)/build/report playbooks/report.yml | tee build/demo-report.log | tail -n 14
 	@echo "demo: report at $(CURDIR)/build/report/report.html"
 
+# bench: the same measures as bench-scale, 3 hosts x 20 networks, on the fleet FLEET (left up).
 bench: fleet collection
-	$(VENV)/bin/python bench/bridge_noop.py $(FLEET_INVENTORY)
+	$(VENV)/bin/python bench/bench_scale.py $(FLEET_INVENTORY) --networks 20
+
+# bench-scale: HOSTS x NETWORKS on a fleet of its own (FLEET, ENGINE as for make fleet), taken down
+# at the end; BENCH_OPTIONS=--community adds community.docker's docker_network when it is installed.
+NETWORKS ?= 100
+BENCH_OPTIONS ?=
+bench-scale: FLEET = scale
+bench-scale: HOSTS = 30
+bench-scale: deps venv $(NODE_VENV)/.installed collection
+	FLEET_NAME=$(FLEET) FLEET_ENGINE=$(ENGINE) FLEET_PYTHON=$(NODE_VENV)/bin/python $(FLEET_TOOL) up $(HOSTS)
+	status=0; $(VENV)/bin/python bench/bench_scale.py /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini \
+	  --networks $(NETWORKS) $(BENCH_OPTIONS) || status=$$?; \
+	FLEET_NAME=$(FLEET) $(FLEET_TOOL) down; exit $$status
 
 # Role scenarios (extensions/molecule/<scenario>/): each brings up a sandbox fleet of its own, named
 # by FLEET_NAME in its molecule.yml, and takes it down again; check-down then proves nothing is left.

@@ -12,7 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib.util
 import inspect
+import json
 import os
 import socket
 import sys
@@ -21,35 +23,65 @@ import traceback
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils import _unix_socket
 
-try:
-    import docker
-    # NotFound is not used here: modules import it from this one place.
-    from docker.errors import APIError, DockerException, NotFound  # noqa: F401 pylint: disable=unused-import
-    from docker.utils import compare_version
-    from requests.adapters import HTTPAdapter
-    HAS_DOCKER_SDK = True
-    DOCKER_SDK_IMPORT_ERROR = None
-except ImportError:
-    # Keep the module importable so that it can fail with a message that names the
-    # missing package and the interpreter the user has to install it for.
-    HAS_DOCKER_SDK = False
-    DOCKER_SDK_IMPORT_ERROR = traceback.format_exc()
+# The Docker SDK (with requests and urllib3) is imported when it is first needed, not with this
+# module: a run against the local socket that only reads and creates networks never needs it
+# (_unix_socket.py says why). Whether it is installed is known without importing it.
+HAS_DOCKER_SDK = importlib.util.find_spec('docker') is not None
+DOCKER_SDK_IMPORT_ERROR = None if HAS_DOCKER_SDK else "ModuleNotFoundError: No module named 'docker'"
+_SDK = {}
 
-    class DockerException(Exception):
-        pass
 
-    class APIError(DockerException):
-        pass
+def _sdk():
+    """The SDK's module and exception classes, imported once; None (with DOCKER_SDK_IMPORT_ERROR set) when it cannot be."""
+    global HAS_DOCKER_SDK, DOCKER_SDK_IMPORT_ERROR  # pylint: disable=global-statement
+    if not _SDK and HAS_DOCKER_SDK:
+        try:
+            import docker
+            import docker.errors
+            import docker.tls
+        except ImportError:
+            # The last line says why: an SDK too old for this Python (5.0 needs distutils), a missing requests.
+            HAS_DOCKER_SDK = False
+            DOCKER_SDK_IMPORT_ERROR = traceback.format_exc()
+            return None
+        _SDK.update(docker=docker, APIError=docker.errors.APIError, DockerException=docker.errors.DockerException,
+                    NotFound=docker.errors.NotFound, unreachable=_unreachable_errors())
+    return _SDK or None
 
-    class NotFound(APIError):
-        pass
 
-    def compare_version(v1, v2):
-        return 0
+class _SDKMissingException(Exception):
+    """Stands in for the SDK's exception classes when it cannot be imported, so that modules stay importable
+    and fail with the message that names the missing package (DockerClient)."""
 
-    class HTTPAdapter(object):
-        pass
+
+class _SDKMissingAPIError(_SDKMissingException):
+    pass
+
+
+class _SDKMissingNotFound(_SDKMissingAPIError):
+    pass
+
+
+_SDK_MISSING = dict(DockerException=_SDKMissingException, APIError=_SDKMissingAPIError, NotFound=_SDKMissingNotFound)
+
+
+def __getattr__(name):
+    """``APIError``, ``NotFound``, ``DockerException``, ``HostnameAdapter``: the modules that use the SDK
+    themselves import them from here, which imports the SDK then."""
+    if name in _SDK_MISSING:
+        return _SDK[name] if _sdk() else _SDK_MISSING[name]
+    if name == 'HostnameAdapter' and _sdk():
+        return _hostname_adapter_class()
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def compare_version(v1, v2):
+    """As the SDK's docker.utils.compare_version: 1 when v2 is newer than v1, 0 when equal, -1 when older."""
+    first, second = _version_tuple(v1), _version_tuple(v2)
+    return (second > first) - (second < first)
+
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
 # The Engine API version each Docker Engine release brought (moby's docs/api/version-history.md):
@@ -133,20 +165,32 @@ def accepts_parameter(method, parameter):
         return False
 
 
-class HostnameAdapter(HTTPAdapter):
-    """HTTPS to the daemon, checking its certificate against ``hostname`` rather than the URL's host.
+_ADAPTER = []
 
-    tls_hostname (DOCKER_TLS_HOSTNAME): the SDK 7 dropped assert_hostname, so the check is set on the
-    connection pools here, the same way on every SDK version.
-    """
 
-    def __init__(self, hostname, **kwargs):
-        self.tls_hostname = hostname
-        super(HostnameAdapter, self).__init__(**kwargs)
+def _hostname_adapter_class():
+    """HostnameAdapter, made on first use: it subclasses requests' HTTPAdapter, which comes with the SDK."""
+    if _ADAPTER:
+        return _ADAPTER[0]
+    from requests.adapters import HTTPAdapter
 
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs['assert_hostname'] = self.tls_hostname
-        super(HostnameAdapter, self).init_poolmanager(*args, **kwargs)
+    class HostnameAdapter(HTTPAdapter):
+        """HTTPS to the daemon, checking its certificate against ``hostname`` rather than the URL's host.
+
+        tls_hostname (DOCKER_TLS_HOSTNAME): the SDK 7 dropped assert_hostname, so the check is set on the
+        connection pools here, the same way on every SDK version.
+        """
+
+        def __init__(self, hostname, **kwargs):
+            self.tls_hostname = hostname
+            super(HostnameAdapter, self).__init__(**kwargs)
+
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs['assert_hostname'] = self.tls_hostname
+            super(HostnameAdapter, self).init_poolmanager(*args, **kwargs)
+
+    _ADAPTER.append(HostnameAdapter)
+    return HostnameAdapter
 
 
 def _cert_path_file(name):
@@ -186,18 +230,18 @@ def _unreachable_errors():
     return tuple(errors)
 
 
-UNREACHABLE_ERRORS = _unreachable_errors()
-
-
 class DockerClient:
-    """A connected Docker SDK low-level client behind typed Engine API methods.
+    """A connection to one Docker daemon behind typed Engine API methods.
 
     The typed methods below are the only way the network engine and the ``*_networks`` modules talk
     to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``EngineError``);
     anything else (a ``TypeError`` from a wrong SDK argument) is a bug and surfaces as itself.
+    To a local daemon (``unix://``, no TLS) most of them go through _unix_socket.py; the others, and
+    ``api`` (the SDK's low-level client, connected on first use), through the Docker SDK.
 
     ``raise_errors=False`` is the legacy behaviour for modules that still hand SDK methods to
-    ``call`` (swarm, network_plugins): the client then fails the module itself. New code passes True.
+    ``call`` (swarm, network_plugins): the client then fails the module itself, and connects the SDK
+    at once. New code passes True.
     """
 
     def __init__(self, module, raise_errors=False):
@@ -205,49 +249,94 @@ class DockerClient:
         self.raise_errors = raise_errors
         self.host = this_host()
         self._engine = None
+        self._api = None
+        self._socket = None
         try:
-            self._connect(module.params)
+            self._connect(module.params, sdk_now=not raise_errors)
         except EngineError as exc:
             self._fail(exc)
 
-    def _connect(self, params):
+    def _connect(self, params, sdk_now):
         if not HAS_DOCKER_SDK:
-            # The last line says why: missing, or an SDK too old for this Python (5.0 needs distutils).
-            error = EngineError(
-                'the Docker SDK for Python (package "docker", version %s or newer) cannot be imported by '
-                'the interpreter %s on %s (%s); %s, or install it for that interpreter'
-                % (MINIMUM_SDK_VERSION, sys.executable, self.host, DOCKER_SDK_IMPORT_ERROR.strip().splitlines()[-1],
-                   INSTALL_HINT))
-            error.exception = DOCKER_SDK_IMPORT_ERROR
-            raise error
+            raise self._sdk_missing()
+        self.docker_host = params.get('docker_host') or DEFAULT_DOCKER_HOST
+        self._params = params
+        version = params.get('api_version') or 'auto'
+        path = _unix_socket.socket_path(self.docker_host)
+        if sdk_now or not path or params.get('tls') or params.get('validate_certs'):
+            self._connect_sdk()
+            return
+        try:
+            self._socket = _unix_socket.UnixSocketAPI(path, None if version == 'auto' else version,
+                                                      params.get('timeout') or DEFAULT_TIMEOUT)
+        except _unix_socket.EngineAnswer as exc:
+            raise DockerAPIError('reading the daemon version on %s failed: %s' % (self.host, exc.explanation),
+                                 explanation=exc.explanation, status_code=exc.status_code)
+        except Exception as exc:  # pylint: disable=broad-except
+            # As the SDK does with api_version "auto": whatever stopped the first request means unreachable.
+            raise self.unreachable(exc)
+        self.api_version = self._socket.api_version
+
+    def _sdk_missing(self):
+        # The last line says why: missing, or an SDK too old for this Python (5.0 needs distutils).
+        error = EngineError(
+            'the Docker SDK for Python (package "docker", version %s or newer) cannot be imported by '
+            'the interpreter %s on %s (%s); %s, or install it for that interpreter'
+            % (MINIMUM_SDK_VERSION, sys.executable, self.host, DOCKER_SDK_IMPORT_ERROR.strip().splitlines()[-1],
+               INSTALL_HINT))
+        error.exception = DOCKER_SDK_IMPORT_ERROR
+        return error
+
+    def _connect_sdk(self):
+        sdk = _sdk()
+        if sdk is None:
+            raise self._sdk_missing()
+        docker = sdk['docker']
+        params = self._params
         problem = sdk_compatibility_problem(docker.__version__, _installed_version('requests'),
                                             _installed_version('urllib3'))
         if problem:
             raise EngineError('the Docker SDK for Python at %s on %s %s; %s'
                               % (sys.executable, self.host, problem, INSTALL_HINT))
-        self.docker_host = params.get('docker_host') or DEFAULT_DOCKER_HOST
         tls = self._tls_config(params)
         version = params.get('api_version') or 'auto'
+        if self._socket is not None:
+            version = self._socket.api_version  # already read from the daemon
         # Only a verified connection checks a name, and only a name other than the URL's needs the adapter.
         hostname = params.get('tls_hostname') if params.get('validate_certs') else None
         try:
             # The adapter has to be in place before the first request, which "auto" makes in the
             # constructor: then ask for the version after mounting it.
-            self.api = docker.APIClient(
+            api = docker.APIClient(
                 base_url=self.docker_host,
                 version=DEFAULT_API_VERSION_PROBE if hostname and version == 'auto' else version,
                 timeout=params.get('timeout') or DEFAULT_TIMEOUT,
                 tls=tls,
             )
             if hostname:
-                self.api.mount('https://', HostnameAdapter(hostname))
+                api.mount('https://', _hostname_adapter_class()(hostname))
                 if version == 'auto':
-                    self.api._version = self.api._retrieve_server_version()
+                    api._version = api._retrieve_server_version()
         except Exception as exc:  # pylint: disable=broad-except
             # With api_version "auto" the SDK asks the daemon for its version here and wraps whatever
             # went wrong (a missing socket, a refused connection, a bad URL) in its own exception.
             raise self.unreachable(exc)
-        self.api_version = self.api.api_version
+        self._api = api
+        self.api_version = api.api_version
+
+    @property
+    def api(self):
+        """The SDK's low-level client (docker.APIClient), connected on first use."""
+        if self._api is None:
+            try:
+                self._connect_sdk()
+            except EngineError as exc:
+                self._fail(exc)
+        return self._api
+
+    @api.setter
+    def api(self, value):
+        self._api = value
 
     def _fail(self, exc):
         if self.raise_errors:
@@ -264,13 +353,14 @@ class DockerClient:
         client_cert = params.get('client_cert') or _cert_path_file('cert.pem')
         client_key = params.get('client_key') or _cert_path_file('key.pem')
         client_pair = (client_cert, client_key) if client_cert and client_key else None
+        sdk = _sdk()
         try:
-            return docker.tls.TLSConfig(
+            return sdk['docker'].tls.TLSConfig(
                 client_cert=client_pair,
                 ca_cert=ca_path if params.get('validate_certs') else None,
                 verify=bool(params.get('validate_certs')),
             )
-        except DockerException as exc:
+        except sdk['DockerException'] as exc:
             # The SDK's message names the file; it never contains key material.
             raise EngineError('TLS settings for the Docker daemon at %s on %s are not usable: %s'
                               % (self.docker_host, self.host, exc))
@@ -326,20 +416,35 @@ class DockerClient:
         if not accepts_parameter(method, parameter):
             self._fail(EngineError(
                 '%s: option "%s" needs the Docker SDK for Python %s or newer; the one at %s is %s'
-                % (self.host, option, version, sys.executable, docker.__version__)))
+                % (self.host, option, version, sys.executable, _sdk()['docker'].__version__)))
 
     def request(self, what, method, *args, **kwargs):
         """Call an SDK method, turning Docker's answers and unreachable daemons into EngineErrors."""
+        sdk = _sdk() or dict(APIError=(), DockerException=(), unreachable=_unreachable_errors())
         try:
             return method(*args, **kwargs)
-        except APIError as exc:
+        except sdk['APIError'] as exc:
             raise DockerAPIError('%s on %s failed: %s' % (what, self.host, _reason(exc)),
                                  explanation=_reason(exc), status_code=getattr(exc, 'status_code', None))
-        except UNREACHABLE_ERRORS as exc:
+        except sdk['unreachable'] as exc:
             raise self.unreachable(exc)
-        except DockerException as exc:
+        except sdk['DockerException'] as exc:
             # The SDK refusing a request itself (an argument the daemon's API version cannot take).
             raise DockerAPIError('%s on %s failed: %s' % (what, self.host, _reason(exc)), explanation=_reason(exc))
+
+    def _direct(self, what, method, path, params=None, body=None):
+        """One request through the local socket (see the class docstring), with the errors ``request`` gives."""
+        try:
+            return self._socket.call(method, path, params=params, body=body)
+        except _unix_socket.EngineAnswer as exc:
+            raise DockerAPIError('%s on %s failed: %s' % (what, self.host, exc.explanation),
+                                 explanation=exc.explanation, status_code=exc.status_code)
+        except _unix_socket.TRANSPORT_ERRORS as exc:
+            raise self.unreachable(exc)
+
+    def _local(self):
+        """Whether the typed methods go through the local socket (getattr: unit tests build clients bare)."""
+        return getattr(self, '_socket', None) is not None
 
     def call(self, what, method, *args, **kwargs):
         """Legacy: ``request`` for the modules that still pass SDK methods in (see the class docstring)."""
@@ -351,18 +456,29 @@ class DockerClient:
     # ------------------------------------------------------------ typed Engine API calls
 
     def version(self):
-        return self.request('reading the daemon version', self.api.version)
+        what = 'reading the daemon version'
+        if self._local():
+            # With api_version "auto" the connection read it already.
+            return self._socket.server_version or self._direct(what, 'GET', '/version')
+        return self.request(what, self.api.version)
 
     def info(self):
+        if self._local():
+            return self._direct('reading the daemon information', 'GET', '/info')
         return self.request('reading the daemon information', self.api.info)
 
     def list_networks(self):
+        if self._local():
+            return self._direct('listing networks', 'GET', '/networks')
         return self.request('listing networks', self.api.networks)
 
     def inspect_network(self, network_id):
         """The network, or None when it does not exist (any more)."""
+        what = 'inspecting network %s' % network_id[:12]
         try:
-            return self.request('inspecting network %s' % network_id[:12], self.api.inspect_network, network_id)
+            if self._local():
+                return self._direct(what, 'GET', '/networks/' + _unix_socket.quoted(network_id))
+            return self.request(what, self.api.inspect_network, network_id)
         except DockerAPIError as exc:
             if exc.status_code == 404:
                 return None
@@ -373,13 +489,21 @@ class DockerClient:
 
         The body goes as it is: the SDK's create_network cannot send every field (ConfigOnly, ConfigFrom).
         """
+        what = 'creating network "%s"' % payload['Name']
+        if self._local():
+            return self._direct(what, 'POST', '/networks/create', body=payload)['Id']
+
         def post():
             response = self.api._post_json(self.api._url('/networks/create'), data=payload)
             return self.api._result(response, json=True)
-        return self.request('creating network "%s"' % payload['Name'], post)['Id']
+        return self.request(what, post)['Id']
 
     def remove_network(self, network_id, name):
-        self.request('removing network "%s"' % name, self.api.remove_network, network_id)
+        what = 'removing network "%s"' % name
+        if self._local():
+            self._direct(what, 'DELETE', '/networks/' + _unix_socket.quoted(network_id))
+            return
+        self.request(what, self.api.remove_network, network_id)
 
     def connect_container(self, container, network_id, network_name, ipv4_address=None, ipv6_address=None,
                           aliases=None, links=None, driver_opts=None, mac_address=None, gw_priority=None,
@@ -420,26 +544,41 @@ class DockerClient:
         """Container summaries; ``all`` includes stopped ones; ``network`` (an ID) keeps that network's."""
         filters = {'network': [network]} if network else None
         what = 'listing containers of network %s' % network[:12] if network else 'listing containers'
+        if self._local():
+            params = dict(all=1 if all else 0)
+            if filters:
+                params['filters'] = json.dumps(filters)
+            return self._direct(what, 'GET', '/containers/json', params=params)
         return self.request(what, self.api.containers, all=all, filters=filters)
 
     def inspect_container(self, container_id, missing_ok=False):
         """The container; with ``missing_ok``, None when it was removed after it was listed."""
+        what = 'inspecting container %s' % container_id[:12]
         try:
-            return self.request('inspecting container %s' % container_id[:12], self.api.inspect_container,
-                                container_id)
+            if self._local():
+                return self._direct(what, 'GET', '/containers/%s/json' % _unix_socket.quoted(container_id))
+            return self.request(what, self.api.inspect_container, container_id)
         except DockerAPIError as exc:
             if missing_ok and exc.status_code == 404:
                 return None
             raise
 
     def start_container(self, container_id, container_name=None):
-        self.request('starting container "%s"' % (container_name or container_id[:12]), self.api.start, container_id)
+        what = 'starting container "%s"' % (container_name or container_id[:12])
+        if self._local():
+            self._direct(what, 'POST', '/containers/%s/start' % _unix_socket.quoted(container_id))
+            return
+        self.request(what, self.api.start, container_id)
 
     def list_services(self):
         """Swarm services; raises DockerAPIError on a node that is not a swarm manager."""
+        if self._local():
+            return self._direct('listing swarm services', 'GET', '/services')
         return self.request('listing swarm services', self.api.services)
 
     def list_plugins(self):
+        if self._local():
+            return self._direct('listing plugins', 'GET', '/plugins')
         return self.request('listing plugins', self.api.plugins)
 
 

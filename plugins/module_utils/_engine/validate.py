@@ -201,20 +201,30 @@ def overlap_problems(spec, items, by_name, read_host_prefixes):
             if spec.manages(network):
                 owned.update(spec.owned_interfaces(network))
         host_prefixes = [prefix for prefix in read_host_prefixes() if prefix.interface not in owned]
+    # Each CIDR parsed once: a first converge of 100 networks compares every pair.
+    ranges = {}
+
+    def address_range(cidr):
+        if cidr not in ranges:
+            ranges[cidr] = _ipam.address_range(cidr)
+        return ranges[cidr]
+
+    others = sorted(final.items())
     problems = []
     for item in changing:
         for entry in item.target['subnets']:
             mine = entry['subnet']
-            for other_name, other_subnets in sorted(final.items()):
+            mine_range = address_range(mine)
+            for other_name, other_subnets in others:
                 if other_name == item.name:
                     continue
                 for other in other_subnets:
-                    if _ipam.overlaps(mine, other):
+                    if _ipam.ranges_overlap(mine_range, address_range(other)):
                         problems.append((item.name, 'subnet', '%s overlaps network "%s" (%s)'
                                          % (mine, other_name, other)))
             reported = set()
             for prefix in host_prefixes:
-                if prefix.interface not in reported and _ipam.overlaps(mine, prefix.prefix):
+                if prefix.interface not in reported and _ipam.ranges_overlap(mine_range, address_range(prefix.prefix)):
                     reported.add(prefix.interface)
                     problems.append((item.name, 'subnet', '%s overlaps %s' % (mine, prefix.describe())))
     return problems

@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What one bridge_networks run at 100 networks costs, counted: Engine API calls and subprocesses.
+
+Issue 16: a no-op makes one network listing and starts nothing; a first converge makes the creates a
+direct client would, reads the host once (for overlaps) and the result back once. A change that adds
+a call or a subprocess per network fails here. The daemon is the shared fake (fake_docker.py); the
+last test counts the HTTP requests DockerClient itself sends to a daemon's socket.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import socket
+import threading
+
+import pytest
+
+from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _journal
+from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, docker_network
+
+NETWORKS = 100
+
+
+class Exited(Exception):
+    def __init__(self, failed, result):
+        super(Exited, self).__init__(result.get('msg'))
+        self.failed = failed
+        self.result = result
+
+
+class CountingModule:
+    """AnsibleModule as the runner uses it, recording every command it is asked to run."""
+
+    def __init__(self, **params):
+        self.params = dict(state='merged', recreate='auto', config=None, timeout=60)
+        self.params.update(params)
+        self.check_mode = False
+        self._diff = False
+        self.commands = []
+
+    def warn(self, text):
+        pass
+
+    def get_bin_path(self, name, required=False):
+        return '/usr/sbin/' + name
+
+    def run_command(self, argv):
+        self.commands.append(argv)
+        return 0, '[]', ''
+
+    def exit_json(self, **result):
+        raise Exited(False, result)
+
+    def fail_json(self, **result):
+        raise Exited(True, result)
+
+
+def configs(count=NETWORKS):
+    return [dict(name='app-%03d' % index, subnets=[dict(subnet='10.96.%d.0/24' % index)]) for index in range(count)]
+
+
+def existing(count=NETWORKS):
+    predefined = [docker_network('none', driver='null'), docker_network('host', driver='host'),
+                  docker_network('bridge', ['172.17.0.0/16'], gateway='172.17.0.1')]
+    return predefined + [docker_network(config['name'], [config['subnets'][0]['subnet']]) for config in configs(count)]
+
+
+def run(daemon, module):
+    with pytest.raises(Exited) as outcome:
+        runner.run_network_module(module, BridgeDriver(module), connect=lambda module: daemon)
+    assert not outcome.value.failed, outcome.value.result
+    return outcome.value.result
+
+
+@pytest.fixture(autouse=True)
+def journal_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setattr(_journal, 'JOURNAL_ROOT', str(tmp_path))
+
+
+def test_a_no_op_at_100_networks_lists_networks_once_and_runs_nothing():
+    daemon = FakeDocker(networks=existing())
+    module = CountingModule(config=configs())
+    result = run(daemon, module)
+    assert result['changed'] is False and len(result['actions']) == NETWORKS
+    assert daemon.call_names() == ['list_networks']
+    assert module.commands == []
+
+
+def test_a_first_converge_at_100_networks_creates_reads_the_host_once_and_lists_once_more():
+    daemon = FakeDocker(networks=existing(0))
+    module = CountingModule(config=configs())
+    result = run(daemon, module)
+    assert result['changed'] is True and len(result['after']) == NETWORKS
+    assert daemon.call_names() == ['list_networks'] + ['create_network'] * NETWORKS + ['list_networks']
+    # The host's addresses and routes (ip -j addr, -4 route, -6 route), for the overlap check.
+    assert len(module.commands) == 3
+
+
+class EngineOnASocket(threading.Thread):
+    """A daemon answering GET /version and GET /networks on a Unix socket, recording each request line."""
+
+    def __init__(self, path, networks):
+        super(EngineOnASocket, self).__init__(daemon=True)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(path)
+        self.listener.listen(4)
+        self.networks = networks
+        self.requests = []
+
+    def run(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            with connection, connection.makefile('rb') as incoming:
+                while True:
+                    line = incoming.readline().decode()
+                    if not line:
+                        break
+                    while incoming.readline() not in (b'\r\n', b''):
+                        pass  # headers; these requests have no body
+                    method, target = line.split()[:2]
+                    self.requests.append((method, target))
+                    if target == '/version':
+                        body = dict(Version='20.10.24', ApiVersion='1.41')
+                    elif target == '/v1.41/networks':
+                        body = self.networks
+                    else:
+                        body = dict(message='page not found')
+                    data = json.dumps(body).encode()
+                    if 'message' in body:
+                        connection.sendall(b'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n'
+                                           b'Content-Length: %d\r\n\r\n%s' % (len(data), data))
+                        continue
+                    # In two chunks, as dockerd sends a long answer.
+                    half = len(data) // 2
+                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked'
+                                       b'\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n'
+                                       % (half, data[:half], len(data) - half, data[half:]))
+
+
+def test_the_client_sends_a_no_op_as_two_requests_on_one_connection_without_the_sdk(tmp_path):
+    path = os.path.join(str(tmp_path), 'docker.sock')
+    engine = EngineOnASocket(path, existing())
+    engine.start()
+    module = CountingModule(config=configs(), docker_host='unix://' + path, tls=False, validate_certs=False,
+                            api_version='auto')
+    client = _client.DockerClient(module, raise_errors=True)
+    result = run(client, module)
+    engine.listener.close()
+    assert result['changed'] is False
+    assert engine.requests == [('GET', '/version'), ('GET', '/v1.41/networks')]
+    assert module.commands == []
+    # The local socket needs no SDK: importing it (requests, urllib3) costs more than the run.
+    assert client._api is None
+
+
+def test_the_local_socket_reports_dockers_refusal_and_a_missing_daemon_as_the_sdk_does(tmp_path):
+    path = os.path.join(str(tmp_path), 'docker.sock')
+    engine = EngineOnASocket(path, [])
+    engine.start()
+    module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
+    client = _client.DockerClient(module, raise_errors=True)
+    assert client.inspect_network('0123456789abcdef') is None
+    with pytest.raises(_client.DockerAPIError) as refused:
+        client.list_plugins()
+    assert str(refused.value) == 'listing plugins on %s failed: page not found' % client.host
+    assert refused.value.status_code == 404
+    engine.listener.close()
+    module = CountingModule(docker_host='unix://' + os.path.join(str(tmp_path), 'none.sock'), tls=False,
+                            validate_certs=False, api_version='auto')
+    with pytest.raises(_client.DockerUnreachable) as unreachable:
+        _client.DockerClient(module, raise_errors=True)
+    assert str(unreachable.value) == ('cannot reach the Docker daemon at unix://%s/none.sock: No such file or directory'
+                                      % tmp_path)
