@@ -15,6 +15,7 @@ writes {"passed": [...], "failed": [...], "skipped": {target: reason}, "partly_s
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,8 @@ def read_aliases(name):
 
 
 def version_tuple(text):
-    return tuple(int(part) for part in text.split('.') if part.isdigit())
+    """20.10.24+dfsg1 -> (20, 10, 24): the numbers before any build suffix."""
+    return tuple(int(part) for part in re.findall(r'\d+', re.split(r'[+~-]', text)[0]))
 
 
 def fleet_engine(inventory):
