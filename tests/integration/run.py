@@ -138,8 +138,8 @@ def main():
         (passed if outcome == 'passed' else failed).append(name)
         if reasons:
             partly[name] = reasons
-        print('=== %s %s in %.0fs%s' % (name, outcome.upper(), took,
-                                      ''.join('\n    part skipped: %s' % reason for reason in reasons)), flush=True)
+        parts = ''.join('\n    part skipped: %s' % reason for reason in reasons)
+        print('=== %s %s in %.0fs%s' % (name, outcome.upper(), took, parts), flush=True)
     if args.results:
         proven = {name: [alias[len('proven/'):] for alias in read_aliases(name) if alias.startswith('proven/')]
                   for name in names}
