@@ -6,7 +6,10 @@ Each ENGINE (see `tests/fleet/fleet engines`) gets a fleet of its own, named NAM
 appended (fleet285 for 28.5), brought up, given the targets (all of them when none are listed),
 taken down and checked to have left nothing behind. With --side-by-side the engines' fleets run at
 the same time, otherwise one after another. The summary names, per engine, the real engine and API
-version the hosts ran and which targets passed and failed; its last line is "N passed, N failed".
+version the hosts ran and which targets passed, failed and were skipped (with the reason: a target
+whose aliases need a newer engine, or one that cannot run what it is for on this machine), and which
+passed on an engine their aliases do not yet list as proven; its last line is
+"N passed, N failed, N skipped".
 """
 import argparse
 import json
@@ -61,6 +64,7 @@ class EngineRun:
         self.python = args.python
         self.quiet = quiet
         self.passed, self.failed = [], []
+        self.skipped, self.partly_skipped, self.proven = {}, {}, {}
         self.problems = []
         self.version = 'not started'
         self.seconds = 0
@@ -112,15 +116,29 @@ class EngineRun:
             except ValueError:
                 outcome = {'passed': [], 'failed': self.targets or ['(run.py did not finish)']}
         self.passed, self.failed = outcome['passed'], outcome['failed']
+        self.skipped = outcome.get('skipped', {})
+        self.partly_skipped = outcome.get('partly_skipped', {})
+        self.proven = outcome.get('proven', {})
+
+    def not_yet_proven(self):
+        """Targets that passed here although their aliases do not say proven/<this engine>."""
+        return [name for name in self.passed if self.engine not in self.proven.get(name, [self.engine])]
 
 
 def summary(runs):
     lines = ['', '== integration targets per engine']
     for run in runs:
-        lines.append('%s (fleet %s; %s): %d passed, %d failed in %.0fs'
-                     % (run.engine, run.fleet, run.version, len(run.passed), len(run.failed), run.seconds))
+        lines.append('%s (fleet %s; %s): %d passed, %d failed, %d skipped in %.0fs'
+                     % (run.engine, run.fleet, run.version, len(run.passed), len(run.failed), len(run.skipped),
+                        run.seconds))
         lines.append('  passed: %s' % (' '.join(run.passed) or '-'))
+        for name, reasons in run.partly_skipped.items():
+            lines.extend('    %s, part skipped: %s' % (name, reason) for reason in reasons)
         lines.append('  failed: %s' % (' '.join(run.failed) or '-'))
+        lines.append('  skipped: %s' % ('-' if not run.skipped else ''))
+        lines.extend('    %s skipped: %s' % (name, reason) for name, reason in run.skipped.items())
+        if run.not_yet_proven():
+            lines.append('  passed, not yet proven/%s in their aliases: %s' % (run.engine, ' '.join(run.not_yet_proven())))
         if run.left_out:
             lines.append('  not run on this engine (known failures, see TEST_ENGINES in the Makefile): %s'
                          % ' '.join(run.left_out))
@@ -128,7 +146,8 @@ def summary(runs):
             lines.append('  problem: %s' % problem)
     passed = sum(len(run.passed) for run in runs)
     failed = sum(len(run.failed) + (1 if run.problems and not run.failed else 0) for run in runs)
-    lines.append('%d passed, %d failed' % (passed, failed))
+    skipped = sum(len(run.skipped) for run in runs)
+    lines.append('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
     return '\n'.join(lines), failed
 
 

@@ -1,27 +1,116 @@
-"""Run integration targets against the sandbox fleet.
+"""Run integration targets against the sandbox fleet (the convention: docs/testing.md).
 
-Each folder in tests/integration/targets/ is one target. A target runs `runme.sh` when it has one
-(called with the inventory path as $1 and in $FLEET_INVENTORY), else `ansible-playbook playbook.yml`.
-The target passes when the command exits 0. The last line is "N passed, N failed"; --results
-FILE also writes {"passed": [...], "failed": [...]} there (tests/integration/matrix.py reads it).
+Each folder in tests/integration/targets/ is one target: `runme.sh` (called with the inventory path
+as $1; it sources tests/integration/lib/target.sh), an `aliases` file and, when the target leaves
+anything on the hosts, `cleanup.yml`, which this runner plays before the target and after it, pass
+or fail. A target passes when runme.sh exits 0. It is skipped, with the reason, when its aliases ask
+for an engine newer than the fleet's (needs/engine/VERSION), or when it reported that this machine
+cannot run what it is for (`skip` in target.sh, lib/skip.yml in a playbook); a skipped target is
+never counted as passed. The last line is "N passed, N failed, N skipped"; --results FILE also
+writes {"passed": [...], "failed": [...], "skipped": {target: reason}, "partly_skipped":
+{target: [reason, ...]}, "proven": {target: [engine, ...]}} there (tests/integration/matrix.py reads it).
 
     run.py --inventory INVENTORY [--results FILE] [TARGET ...]
 """
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = os.path.join(HERE, 'targets')
 
 
+def read_aliases(name):
+    """The target's aliases file as a list of words (comments and blank lines left out)."""
+    path = os.path.join(TARGETS, name, 'aliases')
+    if not os.path.isfile(path):
+        return []
+    with open(path) as lines:
+        return [line.split('#', 1)[0].strip() for line in lines if line.split('#', 1)[0].strip()]
+
+
+def version_tuple(text):
+    """20.10.24+dfsg1 -> (20, 10, 24): the numbers before any build suffix."""
+    return tuple(int(part) for part in re.findall(r'\d+', re.split(r'[+~-]', text)[0]))
+
+
+def fleet_engine(inventory):
+    """The lowest Docker Engine version the fleet's hosts run, from the inventory the fleet tool wrote."""
+    versions = []
+    with open(inventory) as lines:
+        for line in lines:
+            fields = dict(field.split('=', 1) for field in line.split()[1:] if '=' in field)
+            if 'fleet_engine_version' in fields:
+                versions.append(fields['fleet_engine_version'])
+    return min(versions, key=version_tuple) if versions else None
+
+
+def engine_too_old(aliases, engine):
+    """The reason to skip when an alias needs/engine/VERSION asks for a newer engine than the fleet's."""
+    for alias in aliases:
+        if alias.startswith('needs/engine/'):
+            wanted = alias[len('needs/engine/'):]
+            if engine is None:
+                return 'needs Docker Engine %s or newer; the inventory does not say which engine the hosts run' % wanted
+            if version_tuple(engine) < version_tuple(wanted):
+                return 'needs Docker Engine %s or newer; this fleet runs %s' % (wanted, engine)
+    return None
+
+
+def read_skips(path):
+    """What the target reported as skipped: lines "target: REASON" (all of it) or "part: REASON"."""
+    whole, parts = [], []
+    with open(path) as lines:
+        for line in lines:
+            scope, _colon, reason = line.strip().partition(': ')
+            if scope == 'target':
+                whole.append(reason)
+            elif scope == 'part':
+                parts.append(reason)
+    # A reason reported by every host once is one reason.
+    return list(dict.fromkeys(whole)), list(dict.fromkeys(parts))
+
+
+def play_cleanup(folder, inventory, env, when):
+    """cleanup.yml of the target, if it has one; False when it failed."""
+    if not os.path.exists(os.path.join(folder, 'cleanup.yml')):
+        return True
+    print('=== cleanup %s: ansible-playbook cleanup.yml' % when, flush=True)
+    command = ['ansible-playbook', '-i', inventory, 'cleanup.yml']
+    return subprocess.run(command, cwd=folder, env=env, check=False).returncode == 0
+
+
+def run_target(name, inventory, env):
+    """Returns ("passed" | "failed" | "skipped", [reasons])."""
+    folder = os.path.join(TARGETS, name)
+    if not os.path.exists(os.path.join(folder, 'runme.sh')):
+        print('=== %s has no runme.sh (every target needs one: docs/testing.md)' % name, flush=True)
+        return 'failed', []
+    too_old = engine_too_old(read_aliases(name), fleet_engine(inventory))
+    if too_old:
+        return 'skipped', [too_old]
+    with tempfile.NamedTemporaryFile('r', prefix='skips-%s-' % name, suffix='.txt') as skips:
+        env = dict(env, FLEETNET_TEST_SKIPS=skips.name)
+        cleaned = play_cleanup(folder, inventory, env, 'before')
+        status = subprocess.run(['bash', 'runme.sh', inventory], cwd=folder, env=env, check=False).returncode if cleaned else 1
+        cleaned = play_cleanup(folder, inventory, env, 'after') and cleaned
+        whole, parts = read_skips(skips.name)
+    if status != 0 or not cleaned:
+        return 'failed', []
+    if whole:
+        return 'skipped', whole
+    return 'passed', parts
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--inventory', required=True)
-    parser.add_argument('--results', help='write the passed and failed targets to this JSON file')
+    parser.add_argument('--results', help='write the passed, failed and skipped targets to this JSON file')
     parser.add_argument('targets', nargs='*')
     args = parser.parse_args()
     names = args.targets or sorted(os.listdir(TARGETS))
@@ -32,28 +121,39 @@ def main():
     # meanwhile) would make every target pass without running.
     if not os.path.isfile(args.inventory):
         sys.exit('inventory %s does not exist: is the fleet up?' % args.inventory)
-    env = dict(os.environ, FLEET_INVENTORY=args.inventory)
+    inventory = os.path.abspath(args.inventory)
+    env = dict(os.environ, FLEET_INVENTORY=inventory)
     # The venv's ansible-playbook, whichever interpreter runs this script.
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
-    passed, failed = [], []
+    passed, failed, skipped, partly = [], [], {}, {}
     for name in names:
-        folder = os.path.join(TARGETS, name)
-        if os.path.exists(os.path.join(folder, 'runme.sh')):
-            command = ['bash', 'runme.sh', args.inventory]
-        else:
-            command = ['ansible-playbook', '-i', args.inventory, 'playbook.yml']
-        print('=== integration target %s: %s' % (name, ' '.join(command)), flush=True)
+        print('=== integration target %s: bash runme.sh %s' % (name, inventory), flush=True)
         started = time.time()
-        result = subprocess.run(command, cwd=folder, env=env, check=False)
+        outcome, reasons = run_target(name, inventory, env)
         took = time.time() - started
-        (passed if result.returncode == 0 else failed).append(name)
-        print('=== %s %s in %.0fs' % (name, 'PASSED' if result.returncode == 0 else 'FAILED', took), flush=True)
+        if outcome == 'skipped':
+            skipped[name] = '; '.join(reasons)
+            print('=== %s SKIPPED in %.0fs: %s' % (name, took, skipped[name]), flush=True)
+            continue
+        (passed if outcome == 'passed' else failed).append(name)
+        if reasons:
+            partly[name] = reasons
+        parts = ''.join('\n    part skipped: %s' % reason for reason in reasons)
+        print('=== %s %s in %.0fs%s' % (name, outcome.upper(), took, parts), flush=True)
     if args.results:
+        proven = {name: [alias[len('proven/'):] for alias in read_aliases(name) if alias.startswith('proven/')]
+                  for name in names}
         with open(args.results, 'w') as results:
-            json.dump(dict(passed=passed, failed=failed), results)
+            json.dump(dict(passed=passed, failed=failed, skipped=skipped, partly_skipped=partly, proven=proven), results)
     print('passed targets: %s' % (', '.join(passed) or '-'))
+    for name, reasons in partly.items():
+        for reason in reasons:
+            print('  %s, part skipped: %s' % (name, reason))
     print('failed targets: %s' % (', '.join(failed) or '-'))
-    print('%d passed, %d failed' % (len(passed), len(failed)))
+    print('skipped targets: %s' % ('-' if not skipped else ''))
+    for name, reason in skipped.items():
+        print('  %s skipped: %s' % (name, reason))
+    print('%d passed, %d failed, %d skipped' % (len(passed), len(failed), len(skipped)))
     return 1 if failed else 0
 
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the bad_input target against the sandbox fleet whose inventory is $1.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-exec ansible-playbook -i "${1:?inventory path}" playbook.yml
+# bad_input: every input mistake is refused before anything changes, naming host, network, field and reason.
+# The runner shape of every target: docs/testing.md.
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
+playbook playbook.yml

@@ -5,11 +5,10 @@
 # (fleetnet_docker_*, playbook fleetnet.docker.site) and through DOCKER_HOST, DOCKER_TLS_VERIFY,
 # DOCKER_CERT_PATH and DOCKER_TLS_HOSTNAME. A network made that way must show on h1's daemon and not on
 # h2's; a plain-HTTP request to the listener must get no API answer.
-set -euo pipefail
-inventory=$1
-state=$(dirname "$inventory")
-fleet_name=$(sed -n 's/^fleet_name=//p' "$inventory")
-fleet_tool=$(cd ../../../fleet && pwd)/fleet
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
 h1_address=$(sed -n 's/^h1 ansible_host=\([^ ]*\).*/\1/p' "$inventory")
 h1_socket="unix://$state/hosts/h1/run/docker.sock"
 h2_socket="unix://$state/hosts/h2/run/docker.sock"
@@ -18,15 +17,6 @@ certs=$state/connection-tls
 # fleetnet_docker_tls_hostname) makes the hostname check pass.
 server_name=dockerd-h1.fleet.test
 
-cleanup() {
-    rm -f "$state/hosts/h1/dockerd.args"
-    FLEET_NAME=$fleet_name "$fleet_tool" restart-docker h1 >/dev/null 2>&1 || true
-    for network in conn-inventory conn-environment conn-tls-only; do
-        docker -H "$h1_socket" network rm "$network" >/dev/null 2>&1 || true
-    done
-    rm -rf "$certs"
-}
-trap cleanup EXIT
 
 echo "== certificates for this run: a CA, the daemon's ($server_name), a client's, and a CA nobody uses"
 rm -rf "$certs" && mkdir -p "$certs/client" "$certs/wrong-ca" && chmod 700 "$certs"
@@ -41,12 +31,12 @@ openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -d
 cp ca.pem client/ca.pem
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=another CA" -keyout wrong-ca/ca-key.pem -out wrong-ca/ca.pem 2>/dev/null
 cp client/cert.pem client/key.pem wrong-ca/
-cd - >/dev/null
+cd "$here"
 
 echo "== h1's dockerd listens with TLS (client certificates required) on $h1_address:2376"
 printf '%s\n' "--host=tcp://$h1_address:2376" --tlsverify "--tlscacert=$certs/ca.pem" \
     "--tlscert=$certs/server.pem" "--tlskey=$certs/server-key.pem" >"$state/hosts/h1/dockerd.args"
-FLEET_NAME=$fleet_name "$fleet_tool" restart-docker h1
+fleet restart-docker h1
 
 echo "== from this machine: plain HTTP gets no API answer, TLS with the client certificate does"
 plain=$(curl -s -m 5 "http://$h1_address:2376/version" || true)
@@ -95,7 +85,7 @@ site
 [ "$(changed_on_h2)" = 0 ] || { echo "second run changed something" >&2; exit 1; }
 
 echo "== the DOCKER_* environment variables on the managed node"
-ansible-playbook -i "$inventory" environment.yml
+playbook environment.yml
 on_h1 conn-environment || { echo "conn-environment is not on h1's daemon" >&2; exit 1; }
 on_h1 conn-tls-only || { echo "conn-tls-only is not on h1's daemon" >&2; exit 1; }
 if on_h2 conn-environment || on_h2 conn-tls-only; then echo "a network went to h2's own daemon" >&2; exit 1; fi

@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # macvlan_networks across the sandbox fleet: per-host networks on eth0 with their own ip_range slices,
 # traffic between hosts, validation errors, and the swarm-scoped pattern on a swarm formed with the CLI.
-set -eu
-inventory=$1
-here=$(cd "$(dirname "$0")" && pwd)
-
-ansible-playbook -i "$inventory" "$here/cleanup.yml"
-status=0
-ansible-playbook -i "$inventory" "$here/playbook.yml" || status=$?
-# Cleanup always runs, so a failed run leaves no swarm, containers or networks behind.
-ansible-playbook -i "$inventory" "$here/cleanup.yml" || status=$?
-exit $status
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
+playbook playbook.yml

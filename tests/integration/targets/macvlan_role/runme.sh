@@ -3,12 +3,12 @@
 # (the role's own, one host's Docker refusing, overridden with no networks: nothing changes on any host),
 # then per-host networks with their own slices and shims (four steps, checked from the hosts), then the
 # swarm-scoped pattern replacing them with state overridden, and the swarm-worker rule of overridden.
-set -euo pipefail
-inventory=$1
-here=$(cd "$(dirname "$0")" && pwd)
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
 # The fleet's inventory plus inventory/host_vars (h3 has an explicit slice number).
 inventories=(-i "$inventory" -i "$here/inventory")
-fleet_name=$(awk -F= '/^fleet_name=/{print $2}' "$inventory")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -35,36 +35,25 @@ host_state() {
     -a 'docker network ls -q --no-trunc | sort; ip -o link show | cut -d" " -f2 | sort' | sort
 }
 
-ansible-playbook -i "$inventory" "$here/cleanup.yml"
 # Docker 20.10 can keep a swarm's gossip port after a node left a swarm (moby#31913), and a node that
 # joins again then has no data plane; the swarm part starts from freshly started daemons.
-FLEET_NAME=$fleet_name "$here/../../../fleet/fleet" restart-docker
+fleet restart-docker
 
-# The steps run with errexit in a subshell of their own (errexit is off in a `( ) || ...` list).
-set +e
-(
-  set -e
-  ansible-playbook "${inventories[@]}" "$here/validation.yml"
-  ansible-playbook "${inventories[@]}" "$here/fleet_validation.yml"
+ansible-playbook "${inventories[@]}" "$here/validation.yml"
+ansible-playbook "${inventories[@]}" "$here/fleet_validation.yml"
 
-  before=$(host_state)
-  run_role local.yml check changed
-  [ "$(host_state)" = "$before" ] || { echo "macvlan_role: check mode changed a host" >&2; exit 1; }
-  run_role local.yml apply changed
-  run_role local.yml check unchanged
-  run_role local.yml apply unchanged
-  ansible-playbook -i "$inventory" "$here/local_check.yml"
+before=$(host_state)
+run_role local.yml check changed
+[ "$(host_state)" = "$before" ] || { echo "macvlan_role: check mode changed a host" >&2; exit 1; }
+run_role local.yml apply changed
+run_role local.yml check unchanged
+run_role local.yml apply unchanged
+ansible-playbook -i "$inventory" "$here/local_check.yml"
 
-  ansible-playbook -i "$inventory" "$here/swarm.yml"
-  run_role swarm.yml apply changed
-  # Probes stay attached to the swarm network, so the workers see it: the apply-again run (overridden)
-  # must leave it alone there.
-  ansible-playbook -i "$inventory" "$here/swarm_check.yml"
-  run_role swarm.yml apply unchanged
-  ansible-playbook -i "$inventory" "$here/swarm_after.yml"
-)
-status=$?
-set -e
-# Cleanup always runs, so a failed run leaves no swarm, containers, networks or shims behind.
-ansible-playbook -i "$inventory" "$here/cleanup.yml" || status=$?
-exit $status
+ansible-playbook -i "$inventory" "$here/swarm.yml"
+run_role swarm.yml apply changed
+# Probes stay attached to the swarm network, so the workers see it: the apply-again run (overridden)
+# must leave it alone there.
+ansible-playbook -i "$inventory" "$here/swarm_check.yml"
+run_role swarm.yml apply unchanged
+ansible-playbook -i "$inventory" "$here/swarm_after.yml"

@@ -8,12 +8,12 @@
 # API request matching a rule. The module under test is unchanged and unaware: its request simply
 # waits, as it would on a slow daemon, while this script kills dockerd with SIGKILL from the
 # controller. Everything before the held request has really happened on the host.
-set -euo pipefail
-inventory=$1
-here=$(cd "$(dirname "$0")" && pwd)
-fleet_name=$(awk -F= '/^fleet_name=/{print $2}' "$inventory")
-fleet() { FLEET_NAME=$fleet_name "$here/../../../fleet/fleet" "$@"; }
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
 on_h1() { fleet exec h1 "$@"; }
+# The pause plugin's folder on h1.
 state=/run/fleetnet-faults
 work=$(mktemp -d)
 playbook() { ansible-playbook -i "$inventory" -e work_dir="$work" "$@"; }
@@ -45,7 +45,6 @@ finish() {
   if on_h1 sh -c "ls $dir/*.json" >/dev/null 2>&1; then echo "network_faults: journal entries left in $dir" >&2; status=1; fi
   on_h1 rm -rf "$dir"
   plugin_off
-  playbook "$here/cleanup.yml" >/dev/null || status=1
   rm -rf "$work"
   exit $status
 }

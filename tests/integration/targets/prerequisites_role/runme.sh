@@ -3,17 +3,14 @@
 # wheelhouse (no package index is reached from the hosts), checked from the host side, then the
 # modules running with the interpreter the role chose. The OS-package path is only shown in check
 # mode: the sandbox hosts share this machine's system Python, which must not change.
-set -euo pipefail
-inventory=$1
-state=$(dirname "$inventory")
-repo=$(cd ../../../.. && pwd)
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
 # The Python the sandbox hosts run (the node venv's), without anything installed: a "bare" host Python.
 node_python=$(sed -n 's/^ansible_python_interpreter=//p' "$inventory")
 base_python=$("$node_python" -c 'import sys; print(sys._base_executable)')
 bare=$state/prerequisites-bare-python
-cleanup() { rm -rf "$bare" "$state"/hosts/h*/prerequisites-venv "$state"/hosts/h*/prerequisites-wheelhouse; }
-trap cleanup EXIT
-cleanup
 "$base_python" -m venv --without-pip "$bare"
 if "$bare/bin/python" -c 'import docker' 2>/dev/null; then echo "$bare/bin/python is not bare: it has the SDK" >&2; exit 1; fi
 
@@ -21,7 +18,7 @@ if "$bare/bin/python" -c 'import docker' 2>/dev/null; then echo "$bare/bin/pytho
 make -s -C "$repo" wheelhouse
 export PREREQUISITES_BARE_PYTHON=$bare/bin/python PREREQUISITES_WHEELHOUSE=$repo/build/wheelhouse
 
-run() { ansible-playbook -i "$inventory" "$@" | tee "$state/prerequisites.log"; }
+run() { playbook "$@" | tee "$state/prerequisites.log"; }
 # Every host of the recap changed something (at least one) or nothing (0).
 changed_on_every_host() {
     local counts

@@ -4,20 +4,18 @@
 # exactly what `docker network ls` shows on each host; every pair passes on the overlay and macvlan
 # networks; a probe cut off inside its namespace gives failing pairs with the error; a host without the
 # image fails before starting anything; no probe container is left; the page renders in headless Chromium.
-set -euo pipefail
-inventory=$1
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../../../.." && pwd)
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
 out="$repo/build/report-test"
 rm -rf "$out"
-trap 'ansible-playbook -i "$inventory" "$here/cleanup.yml" >/dev/null || echo "report: cleanup failed" >&2' EXIT
 
 # Docker 20.10 can keep a swarm's gossip port after a node left a swarm (moby#31913), and a node that
 # joins again then has no overlay data plane. Earlier targets form and leave swarms on these daemons,
 # so this one starts with no swarm and freshly started daemons, as overlay_networks does.
-fleet_name=$(awk -F= '/^fleet_name=/{print $2}' "$inventory")
 ansible -i "$inventory" all -m ansible.builtin.command -a "docker swarm leave --force" >/dev/null 2>&1 || true
-FLEET_NAME=$fleet_name "$repo/tests/fleet/fleet" restart-docker
+fleet restart-docker
 
 echo "=== the demo's networks (site.yml with tests/demo/vars.yml)"
 ansible-playbook -i "$inventory" -e @"$repo/tests/demo/vars.yml" "$repo/playbooks/site.yml" >/dev/null

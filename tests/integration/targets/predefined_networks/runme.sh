@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# predefined_networks: the networks Docker makes itself are left alone by every module and state.
+# The runner shape of every target: docs/testing.md.
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
+playbook playbook.yml
