@@ -30,7 +30,7 @@ def fleet_plan(inputs):
 
     Each input has: host, networks (bridge_networks), state, slice_index, hosts_group, hosts_in_group,
     engine_version, address (bridge_host_address), prefixes ([{interface, prefix, kind}] the host uses),
-    bridges ({network name: its Linux bridge on the host}), daemon (pools of the daemon defaults, see
+    host_networks (networks_info's networks: the bridges of the listed networks are the host's own), daemon (pools of the daemon defaults, see
     daemon_config), manager (a swarm manager) and restart_batch.
     """
     problems = Problems()
@@ -153,12 +153,23 @@ def overlap_problems(by_host, plans, problems):
                 problems.add(host, 'bridge_networks (%s)' % name, 'subnet %s overlaps %s of network %s on %s'
                              % (subnet, other_subnet, other_name, other))
         for owner, given in sorted(by_host.items()):
-            ours = set((given.get('bridges') or {}).values())
+            ours = set(bridges_of(given).values())
             for prefix in given.get('prefixes') or []:
                 if prefix.get('interface') in ours or not overlaps_text(subnet, prefix.get('prefix')):
                     continue
                 problems.add(host, 'bridge_networks (%s)' % name, 'subnet %s overlaps %s %s of interface %s on %s'
                              % (subnet, prefix.get('kind') or 'prefix', prefix.get('prefix'), prefix.get('interface'), owner))
+
+
+def bridges_of(given):
+    """{network name: its Linux bridge} of the listed networks the host has (networks_info's networks)."""
+    listed = set(network.get('name') for network in given.get('networks') or [] if isinstance(network, dict))
+    bridges = dict(given.get('bridges') or {})
+    for network in given.get('host_networks') or []:
+        if network.get('name') in listed and network.get('driver') == 'bridge':
+            options = network.get('options') or {}
+            bridges[network['name']] = options.get('com.docker.network.bridge.name') or 'br-%s' % str(network.get('id'))[:12]
+    return bridges
 
 
 def fixed(given, name):

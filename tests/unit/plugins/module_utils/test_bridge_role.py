@@ -86,8 +86,8 @@ def test_subnets_of_two_networks_on_different_hosts_overlap():
 def test_a_subnet_overlapping_another_hosts_route_is_named_but_its_own_bridge_is_not():
     routes = LAN + [dict(interface='wg0', prefix='10.60.2.0/23', kind='route')]
     plan = fleet_plan(inputs([ROUTED], h1={'prefixes': routes},
-                             h2={'prefixes': LAN + [dict(interface='br-pods', prefix='10.60.1.0/24', kind='address')],
-                                 'bridges': {'pods': 'br-pods'}}))
+                             h2={'prefixes': LAN + [dict(interface='br-0123456789ab', prefix='10.60.1.0/24', kind='address')],
+                                 'host_networks': [dict(name='pods', driver='bridge', id='0123456789abcdef', options={})]}))
     assert plan['problems'] == ['h3: bridge_networks (pods): subnet 10.60.2.0/24 overlaps route 10.60.2.0/23 of interface wg0 on h1']
 
 
