@@ -152,13 +152,19 @@ def overlap_problems(by_host, plans, problems):
             if _ipam.overlaps(subnet, other_subnet):
                 problems.add(host, 'bridge_networks (%s)' % name, 'subnet %s overlaps %s of network %s on %s'
                              % (subnet, other_subnet, other_name, other))
+        # One line per prefix, naming every host that has it (the fleet's LAN is on all of them).
+        owners = {}
         for owner, given in sorted(by_host.items()):
             ours = set(bridges_of(given).values())
             for prefix in given.get('prefixes') or []:
                 if prefix.get('interface') in ours or not overlaps_text(subnet, prefix.get('prefix')):
                     continue
-                problems.add(host, 'bridge_networks (%s)' % name, 'subnet %s overlaps %s %s of interface %s on %s'
-                             % (subnet, prefix.get('kind') or 'prefix', prefix.get('prefix'), prefix.get('interface'), owner))
+                key = (prefix.get('kind') or 'prefix', str(prefix.get('prefix')), str(prefix.get('interface')))
+                if owner not in owners.setdefault(key, []):
+                    owners[key].append(owner)
+        for (kind, prefix, interface), hosts in sorted(owners.items()):
+            problems.add(host, 'bridge_networks (%s)' % name, 'subnet %s overlaps %s %s of interface %s on %s'
+                         % (subnet, kind, prefix, interface, ', '.join(hosts)))
 
 
 def bridges_of(given):

@@ -229,7 +229,9 @@ def host_prefixes(routes, addresses, protocol):
     """What the host uses besides our routes, for fleet plans: [{interface, prefix, kind}]."""
     found = [dict(interface=interface, prefix=str(address.network), kind='address') for interface, address in addresses
              if not (address.is_loopback or address.is_link_local)]
+    # A connected subnet's own route (the kernel's, on the same interface) says nothing the address does not.
+    connected_subnets = set((entry['interface'], entry['prefix']) for entry in found)
     found += [dict(interface=route['interface'], prefix=destination, kind='route') for destination, route in sorted(routes.items())
               if route['protocol'] != str(protocol) and not ipaddress.ip_network(destination).is_link_local
-              and not ipaddress.ip_network(destination).is_multicast]
+              and not ipaddress.ip_network(destination).is_multicast and (route['interface'], destination) not in connected_subnets]
     return found

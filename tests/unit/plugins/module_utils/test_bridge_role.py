@@ -67,7 +67,7 @@ def test_every_problem_of_every_host_at_once():
     assert "h3: bridge_networks[0] (small): subnet_pool 10.61.0.0/30 holds 2 slices of /31, too few for this host's " \
            "slice number 2: widen the pool or lengthen subnet_prefix_length" in problems
     assert 'h1: bridge_networks[1] (both): give subnet (the same on every host) or subnet_pool (each host its own), not both' in problems
-    assert 'h1: bridge_networks (lanlike): subnet 10.0.0.0/24 overlaps address 10.0.0.0/24 of interface eth0 on h2' in problems
+    assert 'h1: bridge_networks (lanlike): subnet 10.0.0.0/24 overlaps address 10.0.0.0/24 of interface eth0 on h1, h2, h3' in problems
     assert 'h2: bridge_networks[3] (wrong): unknown field colour' in problems
     assert 'h2: bridge_networks[3] (wrong): routed needs subnet_pool: a route to the same subnet on every host leads nowhere' in problems
 

@@ -69,6 +69,8 @@ def test_host_prefixes_leave_out_our_routes():
     prefixes = routes.host_prefixes(routes.table(ROUTES), routes.connected(ADDRESSES), 203)
     assert dict(interface='eth0', prefix='10.231.5.0/24', kind='address') in prefixes
     assert not [prefix for prefix in prefixes if prefix['prefix'].startswith(('10.99.', '10.98.', '127.'))]
+    # The kernel's route of a connected subnet is not listed again beside the address.
+    assert dict(interface='eth0', prefix='10.231.5.0/24', kind='route') not in prefixes
 
 
 def test_networkd_drop_in_per_outgoing_interface_and_removed_when_no_route_is_left():
