@@ -93,9 +93,10 @@ def host_problems(items, routes, addresses, protocol, problems):
         if any(address.ip == gateway for interface, address in addresses):
             problems.append((item['destination'], 'via', '%s is an address of this host' % gateway))
         elif not outgoing_interface(gateway, addresses):
+            own = sorted(set(str(address.network) for interface, address in addresses
+                             if address.version == gateway.version and not address.is_loopback))
             problems.append((item['destination'], 'via', '%s is on none of the host\'s own subnets (%s), so the kernel cannot '
-                             'reach it directly' % (gateway, ', '.join(sorted(set(str(address.network) for interface, address in addresses
-                                                                                     if address.version == gateway.version and not address.is_loopback))) or 'none')))
+                             'reach it directly' % (gateway, ', '.join(own) or 'none')))
 
 
 def outgoing_interface(gateway, addresses):

@@ -58,8 +58,8 @@ def test_problems_name_the_route_field_and_reason():
     assert reasons[('10.95.0.0/24', 'via')] == "fd00::1 is not of the destination's IP version"
     assert reasons[('10.93.0.0/24', 'destination')] == 'is listed twice'
     assert reasons[('10.94.0.0/24', 'via')] == '10.231.5.11 is an address of this host'
-    assert reasons[('10.93.0.0/24', 'via')] == ("192.168.7.1 is on none of the host's own subnets (10.231.5.0/24, 172.17.0.0/16), "
-                                                 "so the kernel cannot reach it directly")
+    unreachable = "192.168.7.1 is on none of the host's own subnets (10.231.5.0/24, 172.17.0.0/16), so the kernel cannot reach it directly"
+    assert reasons[('10.93.0.0/24', 'via')] == unreachable
     assert ('10.231.5.0/24', 'destination', 'the host already has a route to it that fleetnet.docker did not make '
             '(via -, dev eth0, protocol kernel)') in problems
     assert ('10.231.5.0/24', 'destination', "overlaps the host's own subnet 10.231.5.0/24 of interface eth0") in problems
