@@ -106,7 +106,7 @@ def host_subnet(network, number, found):
 
 def engine_tuple(version):
     parts = []
-    for part in str(version or '').split('+')[0].split('-')[0].split('.')[:2]:
+    for part in str(version or '').split('+', maxsplit=1)[0].split('-', maxsplit=1)[0].split('.')[:2]:
         if not part.isdigit():
             return None
         parts.append(int(part))

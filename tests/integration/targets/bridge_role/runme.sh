@@ -7,14 +7,13 @@
 set -euo pipefail
 inventory=$1
 here=$(cd "$(dirname "$0")" && pwd)
-fleet_name=$(awk -F= '/^fleet_name=/{print $2}' "$inventory")
 engine=$(sed -n 's/^h1 .*fleet_engine=\([0-9.]*\).*/\1/p' "$inventory")
 routed=false
 [ "$(printf '%s\n27.0\n' "$engine" | sort -V | head -n 1)" = 27.0 ] && routed=true
 log=$(mktemp)
 two_hosts=$(mktemp)
 trap 'rm -f "$log" "$two_hosts"' EXIT
-extra=(-e bridge_role_routed=$routed)
+extra=(-e "bridge_role_routed=$routed")
 echo "=== bridge_role on Engine $engine (routed: $routed)"
 
 # Run the role (role.yml) with a vars file; $3 is "changed" or "unchanged": what every host's recap must say.
