@@ -22,6 +22,7 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import HostEngine, api_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 from ansible_collections.fleetnet.docker.plugins.module_utils import _unix_socket
 
@@ -84,13 +85,6 @@ def compare_version(v1, v2):
 
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
-# The Engine API version each Docker Engine release brought (moby's docs/api/version-history.md):
-# a rule that depends on the engine is written as the release that changed it, tested as its API
-# version, and both are named in the error.
-ENGINE_API_VERSIONS = {
-    '20.10': '1.41', '23.0': '1.42', '24.0': '1.43', '25.0': '1.44', '26.0': '1.45', '27.0': '1.46',
-    '27.2': '1.47', '28.0': '1.48', '28.1': '1.49', '28.2': '1.50', '28.3': '1.51', '29.0': '1.52',
-}
 DEFAULT_TIMEOUT = 60
 # The version a client is made with before it asks the daemon for the real one (see _connect).
 DEFAULT_API_VERSION_PROBE = '1.24'
@@ -369,39 +363,23 @@ class DockerClient:
         return DockerUnreachable('cannot reach the Docker daemon at %s: %s' % (self.docker_host, _reason(exc)))
 
     def api_at_least(self, version):
-        return compare_version(version, self.api_version) >= 0
+        return api_at_least(self.api_version, version)
 
     def engine(self):
-        """(engine version, API version) of the daemon from GET /version, read once per run."""
+        """This host's engine (_engine_versions.HostEngine): the version rules applied to it."""
         if self._engine is None:
-            version = self.version() or {}
-            self._engine = (version.get('Version') or 'unknown', version.get('ApiVersion') or self.api_version)
+            self._engine = HostEngine(self.api_version, self.version)
         return self._engine
 
     def engine_versions(self):
         """(engine version, API version) of the daemon, for reports and messages (networks_info, mac_address)."""
-        version, api_version = self.engine()
-        return version, api_version
+        return self.engine().versions()
 
     def engine_at_least(self, release):
-        """Whether this host's engine (as the connection speaks to it) is Docker Engine `release` or later."""
-        return self.api_at_least(ENGINE_API_VERSIONS[release])
+        return self.engine().at_least(release)
 
     def engine_problem(self, what, release):
-        """Why `what` cannot be used on this host (it needs Docker Engine `release`), or None.
-
-        The connection's API version decides (with api_version auto the SDK takes the daemon's own,
-        so a newer daemon is never spoken to as an older one); a pinned older api_version is named.
-        """
-        if self.engine_at_least(release):
-            return None
-        needed = ENGINE_API_VERSIONS[release]
-        version, server_api = self.engine()
-        reason = '%s needs Docker Engine %s (API %s) or later; this host runs %s (API %s)' % (
-            what, release, needed, version, server_api)
-        if compare_version(needed, server_api) >= 0:
-            reason += ', but the connection uses API %s (api_version)' % self.api_version
-        return reason
+        return self.engine().problem(what, release)
 
     def require_api(self, option, version, network=None):
         """Raise when `option` needs a newer Engine API than the daemon speaks."""

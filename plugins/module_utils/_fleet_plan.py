@@ -8,6 +8,8 @@ such as ``macvlan_slice_index``), else its position in an ordered inventory grou
 host's input at once, so one failure names every problem on every host before any host changes.
 """
 
+from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+
 
 class Problems:
     """Every problem of the fleet's input, each line naming the host and the role variable."""
@@ -75,3 +77,36 @@ def slice_numbers(hosts, problems):
             problems.add(host, '', 'slice number %d is also the one of %s, so their slices would collide: give each host '
                          'its own %s' % (number, ', '.join(sharers), hosts[host]['pin_variable']))
     return numbers
+
+
+def host_numbers(by_host, pin_variable, group_variable, problems):
+    """slice_numbers for role inputs that carry slice_index, hosts_group and hosts_in_group per host."""
+    return slice_numbers(dict((host, dict(pinned=given.get('slice_index'), pin_variable=pin_variable, group_variable=group_variable,
+                                          group=given.get('hosts_group'), group_hosts=given.get('hosts_in_group')))
+                              for host, given in by_host.items()), problems)
+
+
+def pool_slice(pool, prefix_length, number, names, found):
+    """The ``number``-th slice (CIDR text) of ``pool``, or None with the reasons added to ``found``.
+
+    ``names`` are the (pool, prefix length) variables' names as the user wrote them, for the reasons.
+    The slice size is fixed, not the pool divided by the hosts: slice 2 stays the same range however many
+    hosts the fleet has, so adding a host moves no other host's addresses.
+    """
+    pool_name, length_name = names
+    try:
+        network = _ipam.parse_subnet(pool)
+    except ValueError as exc:
+        found.append('%s %s' % (pool_name, exc))
+        return None
+    length = whole_number(prefix_length)
+    if length is None or not network.prefixlen <= length <= network.max_prefixlen:
+        found.append('%s %s does not fit in %s %s: it must be from %d to %d'
+                     % (length_name, prefix_length, pool_name, network, network.prefixlen, network.max_prefixlen))
+        return None
+    count = _ipam.slice_count(str(network), length)
+    if number >= count:
+        found.append('%s %s holds %d slices of /%d, too few for this host\'s slice number %d: widen the pool or '
+                     'lengthen %s' % (pool_name, network, count, length, number, length_name))
+        return None
+    return _ipam.slice_of(str(network), length, number)

@@ -13,7 +13,7 @@ check themselves, in the role's check-mode pass over every host.
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
-from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, item_label, slice_numbers, whole_number
+from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, item_label, host_numbers, whole_number
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.ipvlan import IPVLAN_FLAGS, IPVLAN_MODES
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.macvlan import MACVLAN_MODES
 from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces_checks import IFNAME, IFNAME_RULE
@@ -32,10 +32,7 @@ def fleet_plan(inputs):
     """
     problems = Problems()
     by_host = dict((given['host'], given) for given in inputs)
-    numbers = slice_numbers(dict((host, dict(pinned=given.get('slice_index'), pin_variable='macvlan_slice_index',
-                                             group_variable='macvlan_hosts_group', group=given.get('hosts_group'),
-                                             group_hosts=given.get('hosts_in_group')))
-                                 for host, given in by_host.items()), problems)
+    numbers = host_numbers(by_host, 'macvlan_slice_index', 'macvlan_hosts_group', problems)
     plans = {}
     for host, given in sorted(by_host.items()):
         networks = given.get('networks') or []

@@ -81,6 +81,27 @@ options:
           - Default host address for published ports (C(com.docker.network.bridge.host_binding_ipv4)).
             Docker's default is V(0.0.0.0).
         type: str
+      gateway_mode_ipv4:
+        description:
+          - How IPv4 traffic of the network leaves the host (C(com.docker.network.bridge.gateway_mode_ipv4)).
+            Docker's default is V(nat).
+          - V(nat) masquerades it behind the host's address. V(routed) sends it unchanged, with the containers'
+            own addresses, and lets traffic from outside reach them by those addresses; the rest of the network
+            needs a route to the subnet through this host (for example on the other hosts of a fleet).
+          - V(nat-unprotected) is NAT without the rules that keep outside traffic off ports that are not published.
+            V(isolated) gives the bridge no gateway address at all; it needs O(config[].internal=true).
+          - V(nat) and V(routed) need Docker Engine 27.0 (API 1.46) or later, V(nat-unprotected) and V(isolated)
+            Engine 28.0 (API 1.48). An older host fails before anything changes, naming the version needed and its
+            own; V(nat) is accepted on every engine (it is what older ones do) and then not sent.
+          - Docker cannot change it in place, so a different value recreates the network, keeping its containers.
+        type: str
+        choices: [nat, routed, nat-unprotected, isolated]
+      gateway_mode_ipv6:
+        description:
+          - The same for IPv6 traffic (C(com.docker.network.bridge.gateway_mode_ipv6)), on a network with
+            O(config[].enable_ipv6=true). Docker's default is V(nat); the same engine versions apply.
+        type: str
+        choices: [nat, routed, nat-unprotected, isolated]
       labels:
         description:
           - Labels of the network. Under O(state=merged) labels on the host that are not listed are kept;
@@ -185,6 +206,14 @@ EXAMPLES = r'''
             ipv4_address: 10.92.1.10
             aliases: [web]
 
+- name: A routed network (Docker Engine 27.0 or later) whose containers are reached by their own addresses
+  fleetnet.docker.bridge_networks:
+    config:
+      - name: edge
+        gateway_mode_ipv4: routed
+        subnets:
+          - subnet: 10.92.3.0/24
+
 - name: Read the bridge networks as config
   fleetnet.docker.bridge_networks:
     state: gathered
@@ -261,6 +290,8 @@ gathered:
       enable_icc: true
       enable_ip_masquerade: true
       host_binding_ipv4: 0.0.0.0
+      gateway_mode_ipv4: nat
+      gateway_mode_ipv6: nat
       labels: {}
       driver_opts: {}
 rendered:

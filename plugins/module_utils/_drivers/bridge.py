@@ -14,6 +14,12 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._docker_limits imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 
+# How a bridge network's traffic leaves the host, per address family (moby's gwMode): "nat"
+# (masquerade, Docker's default), "routed" (no NAT; the subnet is routed to the host from outside),
+# from 28.0 "nat-unprotected" (NAT without the filter that keeps the rest of the world off
+# unpublished ports) and "isolated" (an internal network without a gateway address on the bridge).
+GATEWAY_MODES = ('nat', 'routed', 'nat-unprotected', 'isolated')
+
 
 class BridgeDriver(Driver):
     driver = 'bridge'
@@ -23,6 +29,10 @@ class BridgeDriver(Driver):
         enable_icc=DriverOption('com.docker.network.bridge.enable_icc', 'bool', default=True),
         enable_ip_masquerade=DriverOption('com.docker.network.bridge.enable_ip_masquerade', 'bool', default=True),
         host_binding_ipv4=DriverOption('com.docker.network.bridge.host_binding_ipv4', 'address', default='0.0.0.0'),
+        gateway_mode_ipv4=DriverOption('com.docker.network.bridge.gateway_mode_ipv4', default='nat',
+                                       choices=GATEWAY_MODES),
+        gateway_mode_ipv6=DriverOption('com.docker.network.bridge.gateway_mode_ipv6', default='nat',
+                                       choices=GATEWAY_MODES),
     )
     # The bridge's own address is on the host: a subnet overlapping another interface's is a real clash.
     check_host_overlap = True
@@ -37,6 +47,15 @@ class BridgeDriver(Driver):
         if network.get('Name') == 'docker_gwbridge':
             return "the swarm's gateway bridge"
         return None
+
+    def item_problems(self, config):
+        """Docker refuses an isolated gateway on a network that is not internal (moby's bridge driver)."""
+        problems = []
+        for option in ('gateway_mode_ipv4', 'gateway_mode_ipv6'):
+            if config.get(option) == 'isolated' and not config.get('internal'):
+                problems.append((option, 'isolated needs internal: true (Docker: "gateway mode \'isolated\' can only '
+                                         'be used for an internal network")'))
+        return problems
 
     def batch_problems(self, desired_configs, existing_networks):
         """Docker refuses a bridge_name that names a link of another kind only when it creates the network."""

@@ -112,6 +112,7 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
     by_name = current.by_name()
     items, problems = [], []
     if state != 'deleted':
+        problems.extend(validate.engine_problems(spec, desired_configs, current.client.engine()))
         problems.extend(spec.resolve_desired(current.client, desired_configs))
         for desired in desired_configs:
             problems.extend(endpoint_options.version_problems(current.client.engine_problem, desired['name'],

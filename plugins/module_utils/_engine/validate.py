@@ -82,6 +82,26 @@ def static_problems(spec, configs, state=None):
     return problems
 
 
+def engine_problems(spec, configs, engine):
+    """Options given that this host's engine (an _engine_versions.HostEngine) does not have.
+
+    A value that is Docker's default needs nothing: it is not sent, and it is what an older engine
+    does anyway, so one config serves a fleet whose hosts run different engines.
+    """
+    defaults = dict((name, option.default) for name, option in spec.options.items())
+    defaults.update((name, field.default) for name, field in spec.top_level.items())
+    problems = []
+    for config in configs:
+        for name, default in sorted(defaults.items()):
+            value = config.get(name)
+            if value is None or value == default:
+                continue
+            reason = engine.option_problem(name, value)
+            if reason:
+                problems.append((config['name'], name, reason))
+    return problems
+
+
 def docker_limit_problems(spec, config, versions):
     """What Docker or the kernel would refuse only once the batch is half applied (_docker_limits)."""
     problems = []

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which Docker Engine each option needs, and what a host's engine is: the version rules in one place.
+
+Private to this collection. A rule is written as the Engine release that brought the feature (read in
+moby's source at each release tag), tested as that release's API version (ENGINE_API_VERSIONS), and
+both are named in the error with the host's own versions, e.g.
+``gateway_mode_ipv4 needs Docker Engine 27.0 (API 1.46) or later; this host runs 20.10.24 (API 1.41)``.
+
+docs/engine_versions.md lists the same table for users; a unit test keeps the two in step.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+# The Engine API version each Docker Engine release brought (moby's api/docs/CHANGELOG.md).
+ENGINE_API_VERSIONS = {
+    '20.10': '1.41', '23.0': '1.42', '24.0': '1.43', '25.0': '1.44', '26.0': '1.45', '27.0': '1.46',
+    '27.2': '1.47', '28.0': '1.48', '28.1': '1.49', '28.2': '1.50', '28.3': '1.51', '29.0': '1.52',
+}
+
+# The release that brought each option, by its name in ``config``. An option missing here works on
+# every engine the collection supports (20.10 and later). Checked in moby's source at the tags:
+OPTION_RELEASES = {
+    # libnetwork/drivers/bridge: com.docker.network.bridge.gateway_mode_ipv4/ipv6, first in v27.0.
+    'gateway_mode_ipv4': '27.0',
+    'gateway_mode_ipv6': '27.0',
+}
+
+# Values that came after the option itself: (option, value) -> release. Gateway modes "nat" and
+# "routed" are v27.0's; "nat-unprotected" and "isolated" were added in v28.0 (newGwMode).
+VALUE_RELEASES = {
+    ('gateway_mode_ipv4', 'nat-unprotected'): '28.0',
+    ('gateway_mode_ipv4', 'isolated'): '28.0',
+    ('gateway_mode_ipv6', 'nat-unprotected'): '28.0',
+    ('gateway_mode_ipv6', 'isolated'): '28.0',
+}
+
+
+def version_tuple(version):
+    """(1, 41) for "1.41"; numbers compare as numbers ("1.9" < "1.41")."""
+    return tuple(int(part) for part in str(version).split('.') if part.isdigit())
+
+
+def api_at_least(have, needed):
+    return version_tuple(have) >= version_tuple(needed)
+
+
+def release_of(option, value=None):
+    """The release ``option`` (with this ``value``) needs, or None when every supported engine has it."""
+    if isinstance(value, str) and (option, value) in VALUE_RELEASES:
+        return VALUE_RELEASES[(option, value)]
+    return OPTION_RELEASES.get(option)
+
+
+class HostEngine:
+    """One host's engine as a run sees it.
+
+    ``api_version`` is what the connection speaks: with api_version ``auto`` the SDK takes the daemon's
+    own (from GET /version), so a newer daemon is never spoken to as an older one, and a pinned older
+    api_version is what Docker then honours. ``read_version`` (GET /version) is only called when a
+    message has to name the engine's release, so a run that needs nothing new makes no extra call.
+    """
+
+    def __init__(self, api_version, read_version):
+        self.api_version = api_version
+        self._read_version = read_version
+        self._version = None
+
+    def at_least(self, release):
+        """Whether this host's engine, as the connection speaks to it, is Docker Engine ``release`` or later."""
+        return api_at_least(self.api_version, ENGINE_API_VERSIONS[release])
+
+    def versions(self):
+        """(engine release, API version) from GET /version, read once.
+
+        Distributions add their build to the release ("20.10.24+dfsg1" on Debian): the release is
+        what Docker's notes and this collection's rules speak of.
+        """
+        if self._version is None:
+            version = self._read_version() or {}
+            release = str(version.get('Version') or 'unknown').split('+', 1)[0]
+            self._version = (release, version.get('ApiVersion') or self.api_version)
+        return self._version
+
+    def needs(self, release):
+        """``needs Docker Engine <release> (API <n>) or later; this host runs ...``, or None when it has it."""
+        if self.at_least(release):
+            return None
+        needed = ENGINE_API_VERSIONS[release]
+        version, server_api = self.versions()
+        reason = 'needs Docker Engine %s (API %s) or later; this host runs %s (API %s)' % (
+            release, needed, version, server_api)
+        if api_at_least(server_api, needed):
+            reason += ', but the connection uses API %s (api_version)' % self.api_version
+        return reason
+
+    def problem(self, what, release):
+        """Why ``what`` cannot be used on this host (it needs Docker Engine ``release``), or None."""
+        reason = self.needs(release)
+        return None if reason is None else '%s %s' % (what, reason)
+
+    def option_problem(self, option, value):
+        """Why ``option: value`` cannot be used here, as the reason after the field name, or None.
+
+        When the engine has no such option at all, the reason names the release alone (the shape
+        above); when it has the option but not this value, it names the value first.
+        """
+        option_release = OPTION_RELEASES.get(option)
+        if option_release and not self.at_least(option_release):
+            return self.needs(option_release)
+        release = release_of(option, value)
+        if release and release != option_release:
+            reason = self.needs(release)
+            return None if reason is None else '"%s" %s' % (value, reason)
+        return None

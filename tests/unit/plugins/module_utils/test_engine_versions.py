@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetnet.docker contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The version rules: releases against API versions, what a host's engine is, and the option table."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fleetnet.docker.plugins.module_utils import _engine_versions
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import HostEngine
+
+
+def host(api_version, engine_version, server_api=None):
+    reads = []
+
+    def read_version():
+        reads.append(1)
+        return dict(Version=engine_version, ApiVersion=server_api or api_version)
+    engine = HostEngine(api_version, read_version)
+    engine.reads = reads
+    return engine
+
+
+def test_api_versions_compare_as_numbers():
+    assert _engine_versions.api_at_least('1.41', '1.9')
+    assert not _engine_versions.api_at_least('1.9', '1.41')
+
+
+def test_every_release_in_the_rules_has_an_api_version():
+    releases = set(_engine_versions.OPTION_RELEASES.values()) | set(_engine_versions.VALUE_RELEASES.values())
+    assert releases <= set(_engine_versions.ENGINE_API_VERSIONS)
+
+
+def test_a_new_enough_engine_is_never_asked_for_its_version():
+    engine = host('1.51', '28.5.2')
+    assert engine.option_problem('gateway_mode_ipv4', 'isolated') is None
+    assert engine.reads == []
+
+
+def test_the_release_of_the_host_is_read_once_and_without_the_distribution_s_build():
+    engine = host('1.41', '20.10.24+dfsg1')
+    assert engine.problem('gateway_mode_ipv4', '27.0') == (
+        'gateway_mode_ipv4 needs Docker Engine 27.0 (API 1.46) or later; this host runs 20.10.24 (API 1.41)')
+    engine.problem('gateway_mode_ipv6', '27.0')
+    assert engine.reads == [1]
+
+
+def test_an_option_the_engine_lacks_is_named_alone_and_a_later_value_by_its_value():
+    assert host('1.41', '20.10.24').option_problem('gateway_mode_ipv4', 'isolated') == (
+        'needs Docker Engine 27.0 (API 1.46) or later; this host runs 20.10.24 (API 1.41)')
+    assert host('1.47', '27.5.1').option_problem('gateway_mode_ipv6', 'isolated') == (
+        '"isolated" needs Docker Engine 28.0 (API 1.48) or later; this host runs 27.5.1 (API 1.47)')
+    assert host('1.47', '27.5.1').option_problem('gateway_mode_ipv6', 'routed') is None
+
+
+def test_a_pinned_older_api_version_is_named():
+    engine = host('1.41', '28.5.2', server_api='1.51')
+    assert engine.problem('gw_priority', '28.0') == (
+        'gw_priority needs Docker Engine 28.0 (API 1.48) or later; this host runs 28.5.2 (API 1.51), '
+        'but the connection uses API 1.41 (api_version)')
+
+
+def test_an_option_without_a_rule_works_everywhere():
+    assert _engine_versions.release_of('mtu', 1400) is None
+    assert host('1.41', '20.10.24').option_problem('mtu', 1400) is None
