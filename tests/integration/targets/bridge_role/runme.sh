@@ -4,9 +4,10 @@
 # four steps (merged, replaced, overridden, deleted) each with check mode first and idempotence after,
 # looked at on the hosts; on Engine 27.0+ the pool networks are routed and probes ping across hosts;
 # then the daemon defaults from fleet pools with rolling restarts (docker info, docker0).
-set -euo pipefail
-inventory=$1
-here=$(cd "$(dirname "$0")" && pwd)
+# The runner shape of every target: docs/testing.md (the runner plays cleanup.yml before and after).
+# $inventory, $here, $repo, $state and errexit come from lib/target.sh:
+# shellcheck source=../../lib/target.sh disable=SC2154,SC2164
+source "$(dirname "$0")/../../lib/target.sh"
 engine=$(sed -n 's/^h1 .*fleet_engine=\([0-9.]*\).*/\1/p' "$inventory")
 routed=false
 [ "$(printf '%s\n27.0\n' "$engine" | sort -V | head -n 1)" = 27.0 ] && routed=true
@@ -52,34 +53,25 @@ step() {
   ansible-playbook -i "$inventory" "$here/check.yml" -e step="$name" "${extra[@]}"
 }
 
+ansible-playbook -i "$inventory" "$here/validation.yml"
+
+# The fleet before h3 joined: the same inventory with h3 in no group.
+sed -E '/^h3( |$)/d' "$inventory" > "$two_hosts"
+run_role merged.yml apply changed "$two_hosts"
+two=$(ansible -i "$two_hosts" docker_hosts -o -m ansible.builtin.command -a 'docker network inspect -f "{{ "{{" }}(index .IPAM.Config 0).Subnet{{ "}}" }}" it-brr-pods' | sort)
+# h3 joins: h1 and h2 keep their subnets (h1 and h2 unchanged, h3 gets its network and the routes).
+ansible-playbook -i "$inventory" "$here/role.yml" -e @"$here/vars/merged.yml" "${extra[@]}"
+three=$(ansible -i "$two_hosts" docker_hosts -o -m ansible.builtin.command -a 'docker network inspect -f "{{ "{{" }}(index .IPAM.Config 0).Subnet{{ "}}" }}" it-brr-pods' | sort)
+[ "$two" = "$three" ] || { echo "bridge_role: adding h3 moved the others' subnets: $two / $three" >&2; exit 1; }
 ansible-playbook -i "$inventory" "$here/cleanup.yml"
-set +e
-(
-  set -e
-  ansible-playbook -i "$inventory" "$here/validation.yml"
 
-  # The fleet before h3 joined: the same inventory with h3 in no group.
-  sed -E '/^h3( |$)/d' "$inventory" > "$two_hosts"
-  run_role merged.yml apply changed "$two_hosts"
-  two=$(ansible -i "$two_hosts" docker_hosts -o -m ansible.builtin.command -a 'docker network inspect -f "{{ "{{" }}(index .IPAM.Config 0).Subnet{{ "}}" }}" it-brr-pods' | sort)
-  # h3 joins: h1 and h2 keep their subnets (h1 and h2 unchanged, h3 gets its network and the routes).
-  ansible-playbook -i "$inventory" "$here/role.yml" -e @"$here/vars/merged.yml" "${extra[@]}"
-  three=$(ansible -i "$two_hosts" docker_hosts -o -m ansible.builtin.command -a 'docker network inspect -f "{{ "{{" }}(index .IPAM.Config 0).Subnet{{ "}}" }}" it-brr-pods' | sort)
-  [ "$two" = "$three" ] || { echo "bridge_role: adding h3 moved the others' subnets: $two / $three" >&2; exit 1; }
-  ansible-playbook -i "$inventory" "$here/cleanup.yml"
-
-  step merged.yml merged
-  if [ "$routed" = true ]; then
-    ansible-playbook -i "$inventory" "$here/pings.yml"
-    ansible -i "$inventory" docker_hosts -m ansible.builtin.command -a 'docker rm -f it-brr-probe'
-  fi
-  step replaced.yml replaced
-  step overridden.yml overridden
-  step deleted.yml deleted
-  ansible-playbook -i "$inventory" "$here/cleanup.yml"
-  ansible-playbook -i "$inventory" "$here/daemon.yml"
-)
-status=$?
-set -e
-ansible-playbook -i "$inventory" "$here/cleanup.yml" || status=$?
-exit $status
+step merged.yml merged
+if [ "$routed" = true ]; then
+  ansible-playbook -i "$inventory" "$here/pings.yml"
+  ansible -i "$inventory" docker_hosts -m ansible.builtin.command -a 'docker rm -f it-brr-probe'
+fi
+step replaced.yml replaced
+step overridden.yml overridden
+step deleted.yml deleted
+ansible-playbook -i "$inventory" "$here/cleanup.yml"
+ansible-playbook -i "$inventory" "$here/daemon.yml"
