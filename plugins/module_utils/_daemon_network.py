@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config as daemon_config
+from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config_checks as daemon_checks
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host as daemon_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, this_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json, read_host_prefixes
@@ -54,8 +55,8 @@ class DaemonNetwork:
         self.warnings = []
 
     def fail(self, problems, **extra):
-        self.module.fail_json(msg=daemon_config.problems_message(self.host, problems),
-                              errors=[daemon_config.problem_line(self.host, problem) for problem in problems], **extra)
+        self.module.fail_json(msg=daemon_checks.problems_message(self.host, problems),
+                              errors=[daemon_checks.problem_line(self.host, problem) for problem in problems], **extra)
 
     def read_facts(self, given, process):
         api = self.client.api
@@ -70,7 +71,7 @@ class DaemonNetwork:
                                or 'br-' + network.get('Id', '')[:12])
         needs_prefixes = any(name in given for name in ('default-address-pools', 'bip', 'bip6'))
         swarm_state = (info.get('Swarm') or {}).get('LocalNodeState')
-        facts = daemon_config.HostFacts(
+        facts = daemon_checks.HostFacts(
             engine_version=self.engine_version,
             flags=daemon_config.parse_dockerd_flags(process.argv) if process else {},
             networks=named,
@@ -128,7 +129,7 @@ class DaemonNetwork:
         will_restart = params['restart'] and restart_needed
 
         info, facts = self.read_facts(given, process)
-        problems = daemon_config.validate(given, current, candidate, facts)
+        problems = daemon_checks.validate(given, current, candidate, facts)
         if will_restart:
             problems += self.container_problems(info, candidate, daemon_config.changed_keys(current, candidate))
         new_text = daemon_config.render_file(candidate) if file_changed else (text or '')
@@ -192,9 +193,9 @@ class DaemonNetwork:
             device = (bridge.get('Options') or {}).get('com.docker.network.bridge.name', 'docker0')
             for link in ip_json(self.module, '-4', 'addr', 'show', 'dev', device):
                 addresses += ['%s/%s' % (entry['local'], entry['prefixlen']) for entry in link.get('addr_info', [])]
-        problems = daemon_config.effect_problems(candidate, bridge, addresses, info)
+        problems = daemon_checks.effect_problems(candidate, bridge, addresses, info)
         if problems:
-            lines = '; '.join(daemon_config.problem_line(self.host, problem) for problem in problems)
+            lines = '; '.join(daemon_checks.problem_line(self.host, problem) for problem in problems)
             self.module.fail_json(msg='dockerd restarted with the new %s, but not with its settings: %s'
                                       % (result['config_path'], lines),
                                   **dict((k, v) for k, v in result.items()))
