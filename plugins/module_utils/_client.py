@@ -21,6 +21,10 @@ import traceback
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_containers import ContainerCalls
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_plugins import PluginCalls
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_reads import DaemonReads
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_swarm import SwarmCalls
 
 try:
     import docker
@@ -189,15 +193,17 @@ def _unreachable_errors():
 UNREACHABLE_ERRORS = _unreachable_errors()
 
 
-class DockerClient:
+class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls):
     """A connected Docker SDK low-level client behind typed Engine API methods.
+
+    The typed methods (these and those of the ``_client_*`` mixins) are the only Engine API callers.
 
     The typed methods below are the only way the network engine and the ``*_networks`` modules talk
     to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``EngineError``);
     anything else (a ``TypeError`` from a wrong SDK argument) is a bug and surfaces as itself.
 
-    ``raise_errors=False`` is the legacy behaviour for modules that still hand SDK methods to
-    ``call`` (swarm, network_plugins): the client then fails the module itself. New code passes True.
+    ``raise_errors=False`` is the legacy behaviour for modules that hand the mixins' methods to
+    ``call`` (swarm, network_plugins, probe): the client then fails the module itself. New code passes True.
     """
 
     def __init__(self, module, raise_errors=False):

@@ -47,11 +47,12 @@ MODULE_OPTIONS = dict(
 
 
 class DaemonNetwork:
-    def __init__(self, module):
+    def __init__(self, module, client=None):
         self.module = module
         self.params = module.params
         self.host = this_host()
-        self.client = DockerClient(module)
+        # ``client``: a stand-in for DockerClient in unit tests.
+        self.client = client or DockerClient(module)
         self.warnings = []
 
     def fail(self, problems, **extra):
@@ -59,9 +60,8 @@ class DaemonNetwork:
                               errors=[daemon_checks.problem_line(self.host, problem) for problem in problems], **extra)
 
     def read_facts(self, given, process):
-        api = self.client.api
-        info = self.client.call('reading the daemon info (GET /info)', api.info)
-        networks = self.client.call('listing networks (GET /networks)', api.networks)
+        info = self.client.call('reading the daemon info (GET /info)', self.client.read_info)
+        networks = self.client.call('listing networks (GET /networks)', self.client.read_networks)
         named, bridges = [], []
         for network in networks:
             subnets = [entry.get('Subnet') for entry in ((network.get('IPAM') or {}).get('Config') or []) if entry.get('Subnet')]
@@ -82,7 +82,7 @@ class DaemonNetwork:
 
     def container_problems(self, info, candidate, changed_keys):
         """A restart stops every running container unless live restore is on before and after it."""
-        running = self.client.call('listing running containers (GET /containers/json)', self.client.api.containers)
+        running = self.client.call('listing running containers (GET /containers/json)', self.client.container_summaries)
         names = sorted(name.lstrip('/') for container in running for name in (container.get('Names') or [])[:1])
         if not names:
             return []
@@ -103,7 +103,7 @@ class DaemonNetwork:
 
     def run(self):
         params = self.params
-        version = self.client.call('reading the engine version (GET /version)', self.client.api.version)
+        version = self.client.call('reading the engine version (GET /version)', self.client.read_version)
         self.engine_version = version.get('Version', '')
         process = daemon_host.find_dockerd()
         if process is None:
@@ -184,9 +184,8 @@ class DaemonNetwork:
 
     def verify(self, candidate, result):
         """The restarted daemon shows the file's settings (the default bridge, docker0, docker info)."""
-        api = self.client.api
-        info = self.client.call('reading the daemon info (GET /info)', api.info)
-        bridge = self.client.call('inspecting network "bridge"', api.inspect_network, 'bridge') if 'bip' in candidate or \
+        info = self.client.call('reading the daemon info (GET /info)', self.client.read_info)
+        bridge = self.client.call('inspecting network "bridge"', self.client.read_network, 'bridge') if 'bip' in candidate or \
             any(name in candidate for name in ('fixed-cidr', 'mtu', 'icc', 'ip-masq', 'ipv6')) else None
         addresses = []
         if bridge is not None and 'bip' in candidate:
