@@ -10,11 +10,13 @@ import pytest
 
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import SWARM_TOKEN as TOKEN, FakeDocker, swarm_state
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import DEFAULT_SPEC
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import (
     SwarmFailure,
     SwarmRunner,
     HostLock,
+    lock_path,
 )
 
 def daemon(state='inactive', control=False, join_error=None, join_leaves='pending', nodes=(), states_after_pending=()):
@@ -33,7 +35,8 @@ class FakeModule:
         self._diff = False
         self.params = dict(state='joined', remote_addrs=['10.0.0.1'], join_token=TOKEN, listen_addr='0.0.0.0:2377',
                            advertise_addr=None, data_path_addr=None, role='worker', force=False,
-                           include_join_tokens=False, labels=None, labels_state='merged')
+                           include_join_tokens=False, labels=None, labels_state='merged', raft=None,
+                           default_addr_pool=None, subnet_size=None, data_path_port=None)
         self.params.update(params)
         self.warnings = []
 
@@ -183,3 +186,117 @@ def test_the_host_lock_is_exclusive(tmp_path):
                 pass
     with HostLock(path, seconds=0):
         pass
+
+
+def manager(nodes=(), managers=1):
+    engine = daemon(state='active', control=True, nodes=nodes)
+    engine.swarm['Managers'] = managers
+    return engine
+
+
+def test_the_lock_file_is_one_per_daemon():
+    assert lock_path('unix:///var/run/docker.sock') == lock_path('unix:///var/run/docker.sock')
+    assert lock_path('unix:///var/run/docker.sock') != lock_path('tcp://10.0.0.1:2376')
+    assert 'fleetnet-docker-swarm-' in lock_path('unix:///var/run/docker.sock')
+
+
+def test_gathered_on_a_manager_lists_the_nodes_and_the_tokens_only_when_asked():
+    engine = manager(nodes=[manager_node('n2', 'h2'), manager_node('n1', 'h1', leader=True)])
+    result = run(engine, state='gathered')
+    swarm = result['swarm']
+    assert swarm['cluster_id'] == 'c1' and [node['hostname'] for node in swarm['nodes']] == ['h1', 'h2']
+    assert 'join_tokens' not in swarm and TOKEN not in repr(result)
+    with_tokens = run(engine, state='gathered', include_join_tokens=True)['swarm']['join_tokens']
+    assert with_tokens == {'worker': TOKEN, 'manager': TOKEN + '-manager'}
+
+
+def test_present_creates_a_swarm_with_the_given_settings():
+    engine = daemon()
+    result = run(engine, state='present', advertise_addr='10.0.0.2', default_addr_pool=['10.20.0.0/16'], subnet_size=24,
+                 data_path_port=4789, task_history_retention_limit=3)
+    assert written(engine) == ['init_swarm'] and result['changed']
+    init = engine.writes()[0][1]
+    assert init['default_addr_pool'] == ['10.20.0.0/16'] and init['subnet_size'] == 24 and init['data_path_port'] == 4789
+    assert init['swarm_spec']['Orchestration']['TaskHistoryRetentionLimit'] == 3
+    assert ('require_init_swarm_sdk', 'data_path_port') in engine.calls
+    assert result['after']['role'] == 'manager'
+
+
+def test_present_in_check_mode_creates_nothing():
+    engine = daemon()
+    result = run(engine, check_mode=True, state='present')
+    assert result['changed'] and result['after']['role'] == 'manager' and engine.writes() == []
+
+
+def test_present_on_an_old_api_refuses_an_option_it_cannot_send():
+    engine = daemon()
+    engine.api_version = '1.38'
+    with pytest.raises(EngineError) as failure:
+        run(engine, state='present', default_addr_pool=['10.20.0.0/16'])
+    assert 'option "default_addr_pool" needs Docker Engine API 1.39 or newer' in str(failure.value)
+    assert engine.writes() == []
+
+
+def test_present_on_a_manager_updates_what_differs_and_rotates_what_is_asked():
+    engine = manager()
+    result = run(engine, state='present', task_history_retention_limit=9, rotate_worker_token=True)
+    assert [action['action'] for action in result['actions']] == ['update', 'rotate_worker_token']
+    update = engine.writes()[0][1]
+    assert update['version'] == 7 and update['rotate_worker_token'] and not update['rotate_manager_token']
+    assert update['spec']['Orchestration']['TaskHistoryRetentionLimit'] == 9
+    assert result['after']['settings']['task_history_retention_limit'] == 9
+
+
+def test_present_on_a_manager_with_the_same_settings_changes_nothing_and_warns_about_init_only_options():
+    engine = manager()
+    engine.cluster['SubnetSize'] = 24
+    module_warnings = []
+    runner = SwarmRunner(FakeModule(state='present', subnet_size=26), engine, lock=contextlib.nullcontext)
+    runner.module.warn = module_warnings.append
+    result = runner.run()
+    assert not result['changed'] and engine.writes() == []
+    assert module_warnings == ['h2: subnet_size is 24 in the existing swarm and can only be set when a swarm is '
+                               'created; 26 was not applied']
+
+
+def test_present_on_a_worker_or_a_locked_node_needs_a_manager():
+    assert 'this node is a swarm worker; state=present (swarm settings) needs a swarm manager' in \
+        run(daemon(state='active'), state='present')['msg']
+    assert 'the swarm is locked on this node (autolock)' in run(daemon(state='locked'), state='present')['msg']
+
+
+def test_joined_refuses_another_swarm_a_locked_node_and_the_wrong_role():
+    other = run(daemon(state='active'), remote_addrs=['10.9.9.9'])
+    assert other['failed'] and 'this node is already part of another swarm (managers: 10.0.0.1:2377)' in other['msg']
+    locked = run(daemon(state='locked'))
+    assert 'cannot join while the swarm is locked on this node' in locked['msg']
+    wrong_role = run(daemon(state='active'), role='manager')
+    assert wrong_role['msg'] == ('h2: is in the swarm as a worker, not a manager: change its role from a manager with '
+                                 'state=node_present, node=h2, role=manager')
+
+
+def test_absent_refuses_to_drop_a_manager_without_force_and_leaves_with_it():
+    last = run(manager(), state='absent')
+    assert last['failed'] and 'this node is the last manager of swarm' in last['msg']
+    one_of_three = run(manager(managers=3), state='absent')
+    assert 'this node is one of 3 managers of swarm' in one_of_three['msg']
+    engine = manager()
+    result = run(engine, state='absent', force=True)
+    assert engine.writes() == [('leave_swarm', {'force': True})] and result['after']['local_node_state'] == 'inactive'
+    assert not run(daemon(), state='absent')['changed']
+
+
+def test_node_present_finds_one_live_node():
+    assert 'node "h5" is not a live member of this swarm' in run(manager(), state='node_present', node='h5')['msg']
+    twins = [manager_node('n1', 'h1'), manager_node('n3', 'h1')]
+    assert 'node "h1" is ambiguous: several live nodes have that hostname (n1, n3)' in \
+        run(manager(nodes=twins), state='node_present', node='h1')['msg']
+
+
+def test_node_absent_removes_a_down_node_and_refuses_a_live_one_without_force():
+    down = dict(manager_node('n3', 'h3'), Status={'State': 'down', 'Addr': '10.0.0.3'})
+    engine = manager(nodes=[manager_node('n1', 'h1', leader=True), down])
+    result = run(engine, state='node_absent', node='h3')
+    assert engine.writes() == [('remove_node', 'n3', {'force': False})] and result['after'] == {'nodes': []}
+    live = run(manager(nodes=[manager_node('n3', 'h3')]), state='node_absent', node='h3')
+    assert 'node "h3" (n3) is ready, not down' in live['msg']
