@@ -17,7 +17,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _plugins as plugins
+from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _plugins as plugins
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 INSPECTED = {
@@ -288,3 +288,62 @@ def test_gathered():
     api = daemon(installed=dict(INSPECTED))
     result = run(api, name=None, state='gathered')
     assert result == {'changed': False, 'plugins': [plugins.describe(INSPECTED)]}
+
+
+def test_create_from_a_compressed_archive_posts_the_plain_tar_and_enables(tmp_path):
+    path = str(tmp_path / 'plugin.tar.gz')
+    _archive(path, ['./config.json', './rootfs/'])
+    api = daemon()
+    result = run(api, path=path)
+    assert [entry[0] for entry in api.writes()] == ['create_plugin_from_tar', 'enable_plugin']
+    with tarfile.open(fileobj=io.BytesIO(api.writes()[0][2]), mode='r:') as plain:
+        assert './rootfs' in plain.getnames()
+    assert result['after']['enabled'] is True
+
+
+def test_create_from_a_folder_and_refusals_of_a_bad_path(tmp_path):
+    (tmp_path / 'config.json').write_text('{}')
+    os.mkdir(str(tmp_path / 'rootfs'))
+    api = daemon()
+    run(api, path=str(tmp_path), enabled=False)
+    assert api.writes() == [('create_plugin', 'drv:latest', str(tmp_path))]
+    with pytest.raises(Failed) as failed:
+        run(daemon(), path=str(tmp_path / 'nowhere'))
+    assert str(failed.value).endswith('field "path": %s does not exist on the managed node' % (tmp_path / 'nowhere'))
+    with pytest.raises(Failed) as failed:
+        run(daemon())
+    assert 'field "reference": the plugin is not installed; give reference (a registry) or path' in str(failed.value)
+
+
+def test_a_pull_whose_stream_ends_with_an_error_fails_with_it():
+    api = daemon(privileges=NEEDS)
+    api.pull_plugin = lambda reference, privileges, name: iter([{'status': 'pulling'}, {'error': 'manifest unknown'}])
+    with pytest.raises(Failed) as failed:
+        run(api, reference='example/drv:1', granted_privileges=GRANTED)
+    assert str(failed.value) == 'plugin "drv:latest" on h9: installing from example/drv:1 failed: manifest unknown'
+
+
+def test_settings_change_on_an_enabled_plugin_disables_sets_and_enables_again():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    result = run(api, settings=['LOG_TAG=new'])
+    assert [entry[0] for entry in api.writes()] == ['disable_plugin', 'configure_plugin', 'enable_plugin']
+    assert [action['action'] for action in result['actions']] == ['disabled', 'configured', 'enabled']
+    with pytest.raises(Failed) as failed:
+        run(daemon(installed=dict(INSPECTED, Name='drv:latest')), settings=['NOPE=1'])
+    assert 'field "settings": the plugin has no setting NOPE; it has ' in str(failed.value)
+
+
+def test_enabled_false_disables_and_absent_of_nothing_is_no_change():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    result = run(api, enabled=False)
+    assert api.writes() == [('disable_plugin', 'drv:latest')] and result['after']['enabled'] is False
+    nothing = run(daemon(), state='absent')
+    assert not nothing['changed'] and nothing['actions'][0]['reason'] == 'not installed'
+
+
+def test_an_inspect_docker_refuses_fails_naming_the_plugin():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    api.fail('inspect_plugin', 'permission denied', times=2)
+    with pytest.raises(_client.DockerAPIError) as failed:
+        run(api)
+    assert str(failed.value) == 'inspecting plugin "drv:latest" on h9 failed: permission denied'
