@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetnet.docker contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The swarm runner's paths over a fake of the Engine API calls it makes (pure logic, no daemon)."""
+"""The swarm runner's paths on the shared fake daemon (tests/unit/fake_docker.py): pure logic, no daemon."""
 
 import contextlib
 import copy
