@@ -28,6 +28,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_config imp
 )
 from ansible_collections.fleetnet.docker.plugins.module_utils._ipam import overlaps
 
+
 # ---- validation: every problem as (option name, reason) ---------------------------------------
 
 class HostFacts:

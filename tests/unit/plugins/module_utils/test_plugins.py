@@ -235,8 +235,8 @@ def test_install_from_reference_refused_without_privileges_and_nothing_pulled():
 def test_install_from_reference_pulls_sets_then_enables():
     api = daemon(privileges=NEEDS)
     result = run(api, reference='example/drv:1', granted_privileges=GRANTED, settings=['LOG_TAG=x'])
-    assert api.writes() == [('pull_plugin', 'example/drv:1', 'drv:latest'), ('configure_plugin', 'drv:latest', {'LOG_TAG': 'x'}),
-                        ('enable_plugin', 'drv:latest')]
+    assert api.writes() == [('pull_plugin', 'example/drv:1', 'drv:latest'),
+                            ('configure_plugin', 'drv:latest', {'LOG_TAG': 'x'}), ('enable_plugin', 'drv:latest')]
     assert [a['action'] for a in result['actions']] == ['installed', 'configured', 'enabled']
     assert result['changed'] and result['before'] is None
 
@@ -258,16 +258,16 @@ def test_same_reference_is_no_change():
 
 def test_other_reference_upgrades_a_disabled_plugin_and_enables_it_again():
     api = daemon(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
-                  privileges=NEEDS)
+                 privileges=NEEDS)
     result = run(api, reference='example/drv:2', granted_privileges=GRANTED)
     assert api.writes() == [('disable_plugin', 'drv:latest'), ('upgrade_plugin', 'drv:latest', 'docker.io/example/drv:2'),
-                        ('enable_plugin', 'drv:latest')]
+                            ('enable_plugin', 'drv:latest')]
     assert result['diff']['after']['reference'] == 'docker.io/example/drv:2'
 
 
 def test_upgrade_refused_while_a_network_uses_the_plugin():
     api = daemon(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
-                  networks=[{'Name': 'backend', 'Driver': 'drv:latest'}], privileges=NEEDS)
+                 networks=[{'Name': 'backend', 'Driver': 'drv:latest'}], privileges=NEEDS)
     with pytest.raises(Failed) as failed:
         run(api, reference='example/drv:2', granted_privileges=GRANTED)
     assert 'field "reference": cannot disable the plugin to upgrade it: used by network(s) "backend"' in str(failed.value)

@@ -19,6 +19,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner impo
     lock_path,
 )
 
+
 def daemon(state='inactive', control=False, join_error=None, join_leaves='pending', nodes=(), states_after_pending=()):
     """The shared fake daemon as this node (h2) in ``state``; a join fails with ``join_error``, leaving ``join_leaves``."""
     fake = FakeDocker(host='h2', swarm=swarm_state(state, control), nodes=nodes)
@@ -81,8 +82,9 @@ def test_join_from_no_swarm():
     engine = daemon()
     result = run(engine)
     assert result['changed'] and [a['action'] for a in result['actions']] == ['join']
-    assert engine.writes() == [('join_swarm', {'remote_addrs': ['10.0.0.1'], 'join_token': TOKEN, 'listen_addr': '0.0.0.0:2377',
-                                       'advertise_addr': None, 'data_path_addr': None})]
+    assert engine.writes() == [('join_swarm', {'remote_addrs': ['10.0.0.1'], 'join_token': TOKEN,
+                                               'listen_addr': '0.0.0.0:2377', 'advertise_addr': None,
+                                               'data_path_addr': None})]
     assert result['after']['local_node_state'] == 'active'
 
 
