@@ -25,6 +25,10 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import HostEngine, api_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 from ansible_collections.fleetnet.docker.plugins.module_utils import _unix_socket
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_containers import ContainerCalls
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_plugins import PluginCalls
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_reads import DaemonReads
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_swarm import SwarmCalls
 
 # The Docker SDK (with requests and urllib3) is imported when it is first needed, not with this
 # module: a run against the local socket that only reads and creates networks never needs it
@@ -224,8 +228,10 @@ def _unreachable_errors():
     return tuple(errors)
 
 
-class DockerClient:
+class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls):
     """A connection to one Docker daemon behind typed Engine API methods.
+
+    The typed methods (these and those of the ``_client_*`` mixins) are the only Engine API callers.
 
     The typed methods below are the only way the network engine and the ``*_networks`` modules talk
     to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``EngineError``);
@@ -233,9 +239,9 @@ class DockerClient:
     To a local daemon (``unix://``, no TLS) most of them go through _unix_socket.py; the others, and
     ``api`` (the SDK's low-level client, connected on first use), through the Docker SDK.
 
-    ``raise_errors=False`` is the legacy behaviour for modules that still hand SDK methods to
-    ``call`` (swarm, network_plugins): the client then fails the module itself, and connects the SDK
-    at once. New code passes True.
+    ``raise_errors=False`` is the legacy behaviour for modules that hand the mixins' methods to
+    ``call`` (swarm, network_plugins, probe): the client then fails the module itself, and connects the
+    SDK at once. New code passes True.
     """
 
     def __init__(self, module, raise_errors=False):

@@ -147,7 +147,7 @@ def wait_for_new_daemon(client, old_pid, timeout):
         process = find_dockerd()
         if old_pid is None or (process is not None and process.pid != old_pid):
             try:
-                client.api.ping()
+                client.ping()
                 return True
             except Exception:  # the socket exists before the API answers
                 pass

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config as daemon_config
+from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config_checks as daemon_checks
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host as daemon_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, this_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json, read_host_prefixes
@@ -46,21 +47,21 @@ MODULE_OPTIONS = dict(
 
 
 class DaemonNetwork:
-    def __init__(self, module):
+    def __init__(self, module, client=None):
         self.module = module
         self.params = module.params
         self.host = this_host()
-        self.client = DockerClient(module)
+        # ``client``: a stand-in for DockerClient in unit tests.
+        self.client = client or DockerClient(module)
         self.warnings = []
 
     def fail(self, problems, **extra):
-        self.module.fail_json(msg=daemon_config.problems_message(self.host, problems),
-                              errors=[daemon_config.problem_line(self.host, problem) for problem in problems], **extra)
+        self.module.fail_json(msg=daemon_checks.problems_message(self.host, problems),
+                              errors=[daemon_checks.problem_line(self.host, problem) for problem in problems], **extra)
 
     def read_facts(self, given, process):
-        api = self.client.api
-        info = self.client.call('reading the daemon info (GET /info)', api.info)
-        networks = self.client.call('listing networks (GET /networks)', api.networks)
+        info = self.client.call('reading the daemon info (GET /info)', self.client.read_info)
+        networks = self.client.call('listing networks (GET /networks)', self.client.read_networks)
         named, bridges = [], []
         for network in networks:
             subnets = [entry.get('Subnet') for entry in ((network.get('IPAM') or {}).get('Config') or []) if entry.get('Subnet')]
@@ -70,7 +71,7 @@ class DaemonNetwork:
                                or 'br-' + network.get('Id', '')[:12])
         needs_prefixes = any(name in given for name in ('default-address-pools', 'bip', 'bip6'))
         swarm_state = (info.get('Swarm') or {}).get('LocalNodeState')
-        facts = daemon_config.HostFacts(
+        facts = daemon_checks.HostFacts(
             engine_version=self.engine_version,
             flags=daemon_config.parse_dockerd_flags(process.argv) if process else {},
             networks=named,
@@ -81,7 +82,7 @@ class DaemonNetwork:
 
     def container_problems(self, info, candidate, changed_keys):
         """A restart stops every running container unless live restore is on before and after it."""
-        running = self.client.call('listing running containers (GET /containers/json)', self.client.api.containers)
+        running = self.client.call('listing running containers (GET /containers/json)', self.client.container_summaries)
         names = sorted(name.lstrip('/') for container in running for name in (container.get('Names') or [])[:1])
         if not names:
             return []
@@ -102,7 +103,7 @@ class DaemonNetwork:
 
     def run(self):
         params = self.params
-        version = self.client.call('reading the engine version (GET /version)', self.client.api.version)
+        version = self.client.call('reading the engine version (GET /version)', self.client.read_version)
         self.engine_version = version.get('Version', '')
         process = daemon_host.find_dockerd()
         if process is None:
@@ -128,7 +129,7 @@ class DaemonNetwork:
         will_restart = params['restart'] and restart_needed
 
         info, facts = self.read_facts(given, process)
-        problems = daemon_config.validate(given, current, candidate, facts)
+        problems = daemon_checks.validate(given, current, candidate, facts)
         if will_restart:
             problems += self.container_problems(info, candidate, daemon_config.changed_keys(current, candidate))
         new_text = daemon_config.render_file(candidate) if file_changed else (text or '')
@@ -183,18 +184,17 @@ class DaemonNetwork:
 
     def verify(self, candidate, result):
         """The restarted daemon shows the file's settings (the default bridge, docker0, docker info)."""
-        api = self.client.api
-        info = self.client.call('reading the daemon info (GET /info)', api.info)
-        bridge = self.client.call('inspecting network "bridge"', api.inspect_network, 'bridge') if 'bip' in candidate or \
+        info = self.client.call('reading the daemon info (GET /info)', self.client.read_info)
+        bridge = self.client.call('inspecting network "bridge"', self.client.read_network, 'bridge') if 'bip' in candidate or \
             any(name in candidate for name in ('fixed-cidr', 'mtu', 'icc', 'ip-masq', 'ipv6')) else None
         addresses = []
         if bridge is not None and 'bip' in candidate:
             device = (bridge.get('Options') or {}).get('com.docker.network.bridge.name', 'docker0')
             for link in ip_json(self.module, '-4', 'addr', 'show', 'dev', device):
                 addresses += ['%s/%s' % (entry['local'], entry['prefixlen']) for entry in link.get('addr_info', [])]
-        problems = daemon_config.effect_problems(candidate, bridge, addresses, info)
+        problems = daemon_checks.effect_problems(candidate, bridge, addresses, info)
         if problems:
-            lines = '; '.join(daemon_config.problem_line(self.host, problem) for problem in problems)
+            lines = '; '.join(daemon_checks.problem_line(self.host, problem) for problem in problems)
             self.module.fail_json(msg='dockerd restarted with the new %s, but not with its settings: %s'
                                       % (result['config_path'], lines),
                                   **dict((k, v) for k, v in result.items()))

@@ -191,7 +191,6 @@ class PluginRunner:
     def __init__(self, module, client):
         self.module = module
         self.client = client
-        self.api = client.api
         self.params = module.params
         self.check_mode = module.check_mode
         self.actions = []
@@ -206,14 +205,14 @@ class PluginRunner:
 
     def inspect(self):
         try:
-            return self.api.inspect_plugin(self.name)
+            return self.client.inspect_plugin(self.name)
         except NotFound:
             return None
         except Exception:  # anything else is reported by call() with the host's name
-            return self.client.call('inspecting plugin "%s"' % self.name, self.api.inspect_plugin, self.name)
+            return self.client.call('inspecting plugin "%s"' % self.name, self.client.inspect_plugin, self.name)
 
     def networks_using(self):
-        networks = self.client.call('listing networks', self.api.networks)
+        networks = self.client.call('listing networks', self.client.read_networks)
         return networks_using(networks, self.name)
 
     def refuse_if_used(self, field, doing):
@@ -225,7 +224,7 @@ class PluginRunner:
     def run(self):
         state = self.params['state']
         if state == 'gathered':
-            plugins = self.client.call('listing plugins', self.api.plugins)
+            plugins = self.client.call('listing plugins', self.client.list_plugins)
             return dict(changed=False, plugins=sorted((describe(p) for p in plugins), key=lambda p: p['name']))
         before = self.inspect()
         if state == 'absent':
@@ -251,9 +250,9 @@ class PluginRunner:
         self.refuse_if_used('state', 'remove the plugin')
         if plugin.get('Enabled'):
             self.act('disabled', 'a plugin is disabled before it is removed')
-            self.apply('disabling', self.api.disable_plugin, self.name)
+            self.apply('disabling', self.client.disable_plugin, self.name)
         self.act('removed', 'state is absent')
-        self.apply('removing', self.api.remove_plugin, self.name)
+        self.apply('removing', self.client.remove_plugin, self.name)
         return None
 
     # ---- present ----
@@ -278,15 +277,15 @@ class PluginRunner:
             field = 'reference' if upgrade_to else 'settings'
             self.refuse_if_used(field, 'disable the plugin to %s' % ('upgrade it' if upgrade_to else 'change its settings'))
             self.act('disabled', 'to %s' % ('upgrade' if upgrade_to else 'change settings'))
-            self.apply('disabling', self.api.disable_plugin, self.name)
+            self.apply('disabling', self.client.disable_plugin, self.name)
             enabled = False
         if upgrade_to:
             privileges = self.privileges(upgrade_to)
             self.act('upgraded', 'installed from %s, reference is %s' % (plugin.get('PluginReference'), upgrade_to))
-            self.apply('upgrading', self.drain, self.api.upgrade_plugin, self.name, upgrade_to, privileges)
+            self.apply('upgrading', self.drain, self.client.upgrade_plugin, self.name, upgrade_to, privileges)
         if changes:
             self.act('configured', 'settings %s differ' % ', '.join(sorted(changes)))
-            self.apply('setting %s' % ', '.join(sorted(changes)), self.api.configure_plugin, self.name, changes)
+            self.apply('setting %s' % ', '.join(sorted(changes)), self.client.configure_plugin, self.name, changes)
         enabled = self.set_enabled(enabled, want_enabled, reenable=bool(changes or upgrade_to))
         if not self.actions:
             self.act('unchanged', 'installed with the given settings and enabled state')
@@ -304,11 +303,11 @@ class PluginRunner:
     def set_enabled(self, enabled, want_enabled, reenable):
         if want_enabled and not enabled:
             self.act('enabled', 'enabled again after the change' if reenable else 'enabled is true')
-            self.apply('enabling', self.api.enable_plugin, self.name)
+            self.apply('enabling', self.client.enable_plugin, self.name)
         elif enabled and not want_enabled:
             self.refuse_if_used('enabled', 'disable the plugin')
             self.act('disabled', 'enabled is false')
-            self.apply('disabling', self.api.disable_plugin, self.name)
+            self.apply('disabling', self.client.disable_plugin, self.name)
         return want_enabled
 
     def upgrade_target(self, plugin):
@@ -326,17 +325,17 @@ class PluginRunner:
         if reference:
             privileges = self.privileges(reference)
             self.act('installed', 'not installed; pulled from %s' % reference)
-            self.apply('installing from %s' % reference, self.drain, self.api.pull_plugin, reference, privileges, self.name)
+            self.apply('installing from %s' % reference, self.drain, self.client.pull_plugin, reference, privileges, self.name)
         elif path:
             self.create(path)
         else:
             self.fail('reference', 'the plugin is not installed; give reference (a registry) or path (a plugin folder or archive)')
         if desired:
             self.act('configured', 'settings %s given' % ', '.join(sorted(desired)))
-            self.apply('setting %s' % ', '.join(sorted(desired)), self.api.configure_plugin, self.name, desired)
+            self.apply('setting %s' % ', '.join(sorted(desired)), self.client.configure_plugin, self.name, desired)
         if want_enabled:
             self.act('enabled', 'enabled is true')
-            self.apply('enabling', self.api.enable_plugin, self.name)
+            self.apply('enabling', self.client.enable_plugin, self.name)
         if self.check_mode:
             return dict(name=self.name, id=None, reference=normalize_reference(reference) if reference else None,
                         enabled=want_enabled, settings=settings_to_list(desired), types=[], description='')
@@ -353,20 +352,18 @@ class PluginRunner:
             self.fail('path', '%s %s' % (path, problem))
         self.act('created', 'not installed; created from %s' % path)
         if os.path.isdir(path):
-            self.apply('creating from %s' % path, self.api.create_plugin, self.name, path)
+            self.apply('creating from %s' % path, self.client.create_plugin, self.name, path)
         else:
             self.apply('creating from %s' % path, self.post_archive, path)
 
     def post_archive(self, path):
-        # The SDK only tars a folder, and the Engine reads a plain tar only: decompress on the way.
+        # The Engine reads a plain tar only: decompress on the way.
         with open_decompressed(path) as archive:
-            response = self.api._post(self.api._url('/plugins/create'), params={'name': self.name},
-                                      data=archive, headers={'Content-Type': 'application/x-tar'})
-        self.api._raise_for_status(response)
+            self.client.create_plugin_from_tar(self.name, archive)
 
     def privileges(self, reference):
         required = self.client.call('plugin "%s": reading the privileges of %s' % (self.name, reference),
-                                    self.api.plugin_privileges, reference)
+                                    self.client.plugin_privileges, reference)
         missing = missing_privileges(required, self.params.get('granted_privileges'))
         if missing:
             self.fail('granted_privileges', '%s asks for privileges that are not granted: %s'

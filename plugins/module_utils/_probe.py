@@ -7,9 +7,9 @@ Private to this collection. The module fleetnet.docker.probe runs in three steps
 host: ``present`` starts one probe per network, ``pinged`` pings the other hosts' probes from this
 host's, ``absent`` removes every probe (the playbook runs it in an ``always`` section).
 
-The container calls (image inspect/pull, container create/start/exec/remove/list) go through the
-shared client's connection (``client.api``) with ``client.call`` for errors, here in one place, until
-the client has typed methods for them. The parsing of ping's output is pure and unit-tested.
+The container calls (image inspect/pull, container create/start/exec/remove/list) are the client's
+typed methods (``_client_containers``), with ``client.call`` for errors. The parsing of ping's output
+is pure and unit-tested.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -104,7 +104,6 @@ class ProbeRunner:
 
     def __init__(self, client, params, check_mode):
         self.client = client
-        self.api = client.api
         self.params = params
         self.check_mode = check_mode
         self.host = params['host'] or client.host
@@ -120,7 +119,7 @@ class ProbeRunner:
         """Fail before anything starts when the image is not on the host (and may not be pulled)."""
         image = self.params['image']
         try:
-            self.api.inspect_image(image)
+            self.client.inspect_image(image)
             return None
         except NotFound:
             pass
@@ -132,12 +131,12 @@ class ProbeRunner:
         if self.check_mode:
             return 'pull image %s' % image
         repository, _sep, tag = image.rpartition(':') if ':' in image.split('/')[-1] else (image, '', 'latest')
-        self.client.call('pulling image %s' % image, self.api.pull, repository, tag=tag)
+        self.client.call('pulling image %s' % image, self.client.pull_image, repository, tag)
         return 'pulled image %s' % image
 
     def present(self):
-        networks = self.client.call('listing networks', self.api.networks)
-        info = self.client.call('reading the daemon information', self.api.info)
+        networks = self.client.call('listing networks', self.client.read_networks)
+        info = self.client.call('reading the daemon information', self.client.read_info)
         swarm_active = (info.get('Swarm') or {}).get('LocalNodeState') == 'active'
         plan = []
         for name in self.params['networks']:
@@ -165,27 +164,23 @@ class ProbeRunner:
     def start(self, network, container, probe):
         self.remove_named(container)
         labels = {PROBE_LABEL: self.host, PROBE_LABEL + '.network': network}
-        # auto_remove: should every later step fail (or the controller vanish), the probe still ends
-        # after `lifetime` seconds and Docker removes it.
-        host_config = self.api.create_host_config(network_mode=network, auto_remove=True)
-        networking = self.api.create_networking_config({network: self.api.create_endpoint_config()})
+        # run_container sets auto_remove: should every later step fail (or the controller vanish), the
+        # probe still ends after `lifetime` seconds and Docker removes it.
         # A network this host cannot join (say a swarm network the manager does not know) fails this
         # probe only: its pairs show the error, the host's other probes go on.
         try:
-            created = self.api.create_container(
-                self.params['image'], command=['sleep', str(self.params['lifetime'])], name=container,
-                labels=labels, host_config=host_config, networking_config=networking, detach=True)
-            self.api.start(created['Id'])
+            created = self.client.run_container(self.params['image'], ['sleep', str(self.params['lifetime'])],
+                                                container, labels, network)
         except APIError as exc:
             probe.update(status='failed', reason='starting the probe failed: %s' % (exc.explanation or exc))
             self.remove_named(container)
             return
-        inspected = self.client.call('inspecting probe %s' % container, self.api.inspect_container, created['Id'])
+        inspected = self.client.call('inspecting probe %s' % container, self.client.read_container, created['Id'])
         endpoint = (inspected.get('NetworkSettings') or {}).get('Networks', {}).get(network) or {}
         probe.update(status='started', address=endpoint.get('IPAddress') or None,
                      ipv6_address=endpoint.get('GlobalIPv6Address') or None)
         # A worker lists an overlay network only now that the probe uses it: ask again for its driver.
-        dns, dns_reason = dns_across_hosts(self.client.call('inspecting network %s' % network, self.api.inspect_network, network))
+        dns, dns_reason = dns_across_hosts(self.client.call('inspecting network %s' % network, self.client.read_network, network))
         probe.update(dns=dns, dns_reason=dns_reason)
         if not probe['address'] and not probe['ipv6_address']:
             probe.update(reason='the probe got no address on the network')
@@ -198,9 +193,7 @@ class ProbeRunner:
                    str(self.params['count']), str(self.params['ping_timeout']), destination]
         started = time.time()
         try:
-            execution = self.api.exec_create(container, command, stdout=True, stderr=True)
-            output = self.api.exec_start(execution['Id'])
-            exit_code = self.api.exec_inspect(execution['Id']).get('ExitCode')
+            output, exit_code = self.client.exec_in(container, command)
         except DockerException as exc:
             return 'fail', None, 'running ping in %s failed: %s' % (container, getattr(exc, 'explanation', None) or exc)
         if isinstance(output, bytes):
@@ -255,18 +248,18 @@ class ProbeRunner:
 
     def running(self, container):
         try:
-            return bool((self.api.inspect_container(container).get('State') or {}).get('Running'))
+            return bool((self.client.read_container(container).get('State') or {}).get('Running'))
         except NotFound:
             return False
 
     # -- absent
     def probes_on_host(self):
-        return self.client.call('listing probe containers', self.api.containers, all=True,
+        return self.client.call('listing probe containers', self.client.container_summaries, all=True,
                                 filters={'label': PROBE_LABEL})
 
     def remove_named(self, container):
         try:
-            self.api.remove_container(container, force=True)
+            self.client.remove_container(container, force=True)
         except NotFound:
             pass
 
@@ -276,7 +269,7 @@ class ProbeRunner:
         if not self.check_mode:
             for container in found:
                 try:
-                    self.api.remove_container(container['Id'], force=True)
+                    self.client.remove_container(container['Id'], force=True)
                 except NotFound:
                     pass  # auto_remove got there first
                 except APIError as exc:

@@ -123,7 +123,7 @@ class SwarmRunner:
         raise SwarmFailure(msg)
 
     def info_swarm(self):
-        return self.client.call('reading the swarm state (docker info)', self.client.api.info).get('Swarm') or {}
+        return self.client.call('reading the swarm state (docker info)', self.client.read_info).get('Swarm') or {}
 
     def settled_info(self):
         """The Swarm section of docker info once a join in progress has ended, or after settle_seconds."""
@@ -137,7 +137,7 @@ class SwarmRunner:
         return info
 
     def inspect_swarm(self):
-        return self.client.call('inspecting the swarm', self.client.api.inspect_swarm)
+        return self.client.call('inspecting the swarm', self.client.inspect_swarm)
 
     def attempt(self, what, method, **kwargs):
         """Call `method`; an Engine API refusal is returned (to be looked at), not raised."""
@@ -177,7 +177,7 @@ class SwarmRunner:
         self.act('leave', 'this node is stuck in an unfinished join (swarm state "%s"%s): it leaves it first'
                  % (info.get('LocalNodeState'), ', ' + error if error else ''))
         if not self.module.check_mode:
-            self.client.call('leaving the unfinished join', self.client.api.leave_swarm, force=True)
+            self.client.call('leaving the unfinished join', self.client.leave_swarm, force=True)
 
     # -- states
     def state_gathered(self):
@@ -190,7 +190,7 @@ class SwarmRunner:
             swarm['settings'] = settings_from_spec(cluster.get('Spec'))
             for option, key in INIT_ONLY.items():
                 swarm[option] = cluster.get(key)
-            nodes = self.client.call('listing the swarm nodes', self.client.api.nodes)
+            nodes = self.client.call('listing the swarm nodes', self.client.swarm_nodes)
             swarm['nodes'] = sorted((node_view(node) for node in nodes), key=lambda n: (n['hostname'] or '', n['id']))
             if self.params['include_join_tokens']:
                 tokens = cluster.get('JoinTokens') or {}
@@ -228,7 +228,7 @@ class SwarmRunner:
                 self.act(name, 'requested')
         if self.changed and not self.module.check_mode:
             spec = apply_settings_to_spec(cluster.get('Spec'), wanted)
-            self.client.call('updating the swarm', self.client.api.update_swarm,
+            self.client.call('updating the swarm', self.client.update_swarm,
                              version=cluster['Version']['Index'], swarm_spec=spec,
                              rotate_worker_token=rotate['rotate_worker_token'],
                              rotate_manager_token=rotate['rotate_manager_token'],
@@ -255,9 +255,9 @@ class SwarmRunner:
         # Docker SDKs before 6.0 have no data_path_port: send it only when it is given.
         port = {}
         if params.get('data_path_port') is not None:
-            self.client.require_sdk('data_path_port', self.client.api.init_swarm, 'data_path_port', '6.0.0')
+            self.client.require_init_swarm_sdk('data_path_port', 'data_path_port', '6.0.0')
             port['data_path_port'] = params['data_path_port']
-        refused = self.attempt('initialising a swarm', self.client.api.init_swarm,
+        refused = self.attempt('initialising a swarm', self.client.init_swarm,
                                advertise_addr=params.get('advertise_addr'),
                                listen_addr=params['listen_addr'],
                                swarm_spec=apply_settings_to_spec(DEFAULT_SPEC, settings),
@@ -295,7 +295,7 @@ class SwarmRunner:
     def join(self):
         params = self.params
         where = ', '.join(params['remote_addrs'])
-        refused = self.attempt('joining the swarm at %s' % where, self.client.api.join_swarm,
+        refused = self.attempt('joining the swarm at %s' % where, self.client.join_swarm,
                                remote_addrs=params['remote_addrs'], join_token=params['join_token'],
                                listen_addr=params['listen_addr'], advertise_addr=params.get('advertise_addr'),
                                data_path_addr=params.get('data_path_addr'))
@@ -308,7 +308,7 @@ class SwarmRunner:
             return
         left = ''
         if info.get('LocalNodeState') in STUCK_STATES:
-            self.client.call('leaving the unfinished join', self.client.api.leave_swarm, force=True)
+            self.client.call('leaving the unfinished join', self.client.leave_swarm, force=True)
             left = '; the unfinished join was left again, so the node is in no swarm'
         reason = api_reason(refused)
         hint = ''
@@ -345,12 +345,12 @@ class SwarmRunner:
         self.act('leave', 'this node is in swarm %s' % (before['cluster_id'] or 'with managers ' + ', '.join(before['managers'])))
         after = inactive_view()
         if not self.module.check_mode:
-            self.client.call('leaving the swarm', self.client.api.leave_swarm, force=force)
+            self.client.call('leaving the swarm', self.client.leave_swarm, force=force)
             after = membership_view(self.info_swarm())
         return self.result(before, after)
 
     def nodes(self):
-        return self.client.call('listing the swarm nodes', self.client.api.nodes)
+        return self.client.call('listing the swarm nodes', self.client.swarm_nodes)
 
     def state_node_present(self):
         self.require_manager(self.info_swarm(), 'state=node_present')
@@ -374,9 +374,9 @@ class SwarmRunner:
         if fields:
             self.act('update node %s' % before['hostname'], 'differs: %s' % ', '.join(fields))
             if not self.module.check_mode:
-                self.client.call('updating node %s' % name, self.client.api.update_node, node['ID'],
+                self.client.call('updating node %s' % name, self.client.update_node, node['ID'],
                                  node['Version']['Index'], node_spec(node.get('Spec'), after))
-                after = node_view(self.client.call('inspecting node %s' % name, self.client.api.inspect_node, node['ID']))
+                after = node_view(self.client.call('inspecting node %s' % name, self.client.inspect_node, node['ID']))
         return self.result(before, after)
 
     def state_node_absent(self):
@@ -393,6 +393,6 @@ class SwarmRunner:
         for view in before['nodes']:
             self.act('remove node %s (%s)' % (view['hostname'], view['id']), 'status %s' % view['status'])
             if not self.module.check_mode:
-                self.client.call('removing node %s (%s)' % (view['hostname'], view['id']), self.client.api.remove_node,
+                self.client.call('removing node %s (%s)' % (view['hostname'], view['id']), self.client.remove_node,
                                  view['id'], force=self.params['force'])
         return self.result(before, {'nodes': []})

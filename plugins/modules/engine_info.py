@@ -131,8 +131,8 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._report.host impor
 def main():
     module = AnsibleModule(argument_spec=connection_argspec(), supports_check_mode=True)
     client = DockerClient(module)
-    version = client.call('reading the engine version', client.api.version)
-    info = client.call('reading the daemon information', client.api.info)
+    version = client.call('reading the engine version', client.read_version)
+    info = client.call('reading the daemon information', client.read_info)
     swarm = info.get('Swarm') or {}
     routes = ip_json(module, '-4', 'route', 'show') + ip_json(module, '-6', 'route', 'show')
     esp = esp_problem(module)

@@ -7,6 +7,10 @@ It keeps networks and containers the way GET /networks and GET /containers/{id}/
 changes them on create/remove/connect/disconnect as dockerd would, records every call in ``calls``,
 and refuses what dockerd refuses (a name that is taken, removing a network with attached containers).
 ``fail`` makes a chosen call raise DockerAPIError, to drive the failure paths.
+
+The same daemon answers the ``_client_*`` mixins' methods (swarm membership and nodes, managed
+plugins, probe containers), which hand back the SDK's answers and raise the SDK's errors, and
+``call`` reports a failure the way a legacy DockerClient does.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +20,16 @@ __metaclass__ = type
 import copy
 import hashlib
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError, DockerClient
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerAPIError, DockerClient, NotFound
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+
+# The manager a swarm node of these tests knows, and the join token it is given.
+MANAGER = {'NodeID': 'm1', 'Addr': '10.0.0.1:2377'}
+SWARM_TOKEN = 'SWMTKN-1-secret-worker-token'
+# Calls that change the daemon's swarm membership, plugins or containers (see writes()).
+WRITES = ('init_swarm', 'join_swarm', 'leave_swarm', 'update_swarm', 'update_node', 'remove_node',
+          'pull_plugin', 'upgrade_plugin', 'enable_plugin', 'disable_plugin', 'configure_plugin', 'remove_plugin',
+          'create_plugin', 'create_plugin_from_tar', 'pull_image', 'run_container', 'remove_container', 'exec_in')
 
 
 def network_id(name, serial=0):
@@ -44,6 +57,13 @@ def container(name, networks=None, running=True, labels=None, ident=None):
                 NetworkSettings=dict(Networks=copy.deepcopy(networks or {})))
 
 
+def swarm_state(state='inactive', control=False):
+    """The Swarm section of GET /info on a node in ``state`` (a manager when ``control``)."""
+    return {'LocalNodeState': state, 'NodeID': 'n2' if state != 'inactive' else '', 'NodeAddr': '10.0.0.2',
+            'ControlAvailable': control, 'Error': 'rpc error: no route to host' if state == 'error' else '',
+            'RemoteManagers': [MANAGER] if state != 'inactive' else [], 'Managers': 1 if control else 0}
+
+
 def attachment(network, address=None, aliases=(), static=True, mac='02:42:0a:00:00:05', container_id=None):
     """Endpoint settings of one container on ``network`` (an item of NetworkSettings.Networks)."""
     extra = [container_id[:12]] if container_id else []
@@ -56,7 +76,8 @@ class FakeDocker:
     """Stands in for DockerClient (the typed methods only), with a daemon kept in memory."""
 
     def __init__(self, networks=(), containers=(), services=(), swarm=None, plugins=(), info=None,
-                 api_version='1.41', host='h1', vanishing=(), engine_version='20.10.24'):
+                 api_version='1.41', host='h1', vanishing=(), engine_version='20.10.24', nodes=(),
+                 privileges=(), images=(), exec_results=None):
         self.host = host
         self.docker_host = 'unix:///var/run/docker.sock'
         self.api_version = api_version
@@ -72,6 +93,20 @@ class FakeDocker:
         self.calls = []
         self.failures = {}
         self._serial = 0
+        self.raise_errors = True
+        # Swarm: the nodes a manager lists; a join that Docker refuses (``join_error``), leaving the
+        # node in ``join_leaves``; what `pending` turns into on the next reads (a join finishing late).
+        self.nodes = [copy.deepcopy(node) for node in nodes]
+        self.join_error = None
+        self.join_leaves = 'pending'
+        self.states_after_pending = []
+        self.cluster = {'ID': 'c1', 'Spec': {}, 'Version': {'Index': 7},
+                        'JoinTokens': {'Worker': SWARM_TOKEN, 'Manager': SWARM_TOKEN + '-manager'}}
+        # Plugins: the privileges a registry reference asks for.
+        self.privileges = list(privileges)
+        # Probe containers: images on the host; exec_results[command's last word] = (output, exit code).
+        self.images = set(images)
+        self.exec_results = dict(exec_results or {})
 
     # ------------------------------------------------------------ test controls
 
@@ -79,17 +114,33 @@ class FakeDocker:
         """Make ``method`` raise DockerAPIError with ``explanation`` (``times`` times) when ``when(*args)``."""
         self.failures[method] = (explanation, when, times)
 
-    def _record(self, method, *args):
+    def _record(self, method, *args, **how):
+        """Record a call; raise the failure ``fail`` chose for it: DockerAPIError, or with sdk=True the SDK's APIError."""
         self.calls.append((method,) + args)
         failure = self.failures.get(method)
         if failure and failure[2] > 0 and failure[1](*args):
             explanation, when, times = failure
             self.failures[method] = (explanation, when, times - 1)
+            if how.get('sdk'):
+                raise APIError('500 Server Error', explanation=explanation)
             raise DockerAPIError('%s on %s failed: %s' % (method, self.host, explanation),
                                  explanation=explanation, status_code=500)
 
     def call_names(self):
         return [entry[0] for entry in self.calls]
+
+    def writes(self):
+        """The calls that changed something, in order: (method, arguments...)."""
+        return [entry for entry in self.calls if entry[0] in WRITES]
+
+    @property
+    def swarm(self):
+        return self._info['Swarm']
+
+    def become(self, state, control=False):
+        """This node's swarm state changes as dockerd's does when it joins, inits or leaves."""
+        self._info['Swarm'].update(swarm_state(state, control), NodeID='n2',
+                                   RemoteManagers=[MANAGER] if state == 'active' else [])
 
     def network(self, name):
         found = [network for network in self.networks if network['Name'] == name]
@@ -103,11 +154,24 @@ class FakeDocker:
     def api_at_least(self, version):
         return tuple(int(part) for part in self.api_version.split('.')) >= tuple(int(part) for part in version.split('.'))
 
-    # The real client's rules about engine versions, on this daemon's GET /version.
+    # The real client's rules about engine versions, on this daemon's GET /version, and its checks.
     engine = DockerClient.engine
     engine_at_least = DockerClient.engine_at_least
     engine_problem = DockerClient.engine_problem
     engine_versions = DockerClient.engine_versions
+    require_api = DockerClient.require_api
+    _fail = DockerClient._fail
+
+    def call(self, what, method, *args, **kwargs):
+        """DockerClient.call: the SDK's refusals become a DockerAPIError that says what failed, where."""
+        try:
+            return method(*args, **kwargs)
+        except APIError as exc:
+            explanation = getattr(exc, 'explanation', None) or str(exc)
+            raise DockerAPIError('%s on %s failed: %s' % (what, self.host, explanation), explanation=explanation,
+                                 status_code=getattr(exc, 'status_code', None))
+        except EngineError:
+            raise
 
     def version(self):
         self._record('version')
@@ -213,3 +277,175 @@ class FakeDocker:
     def list_plugins(self):
         self._record('list_plugins')
         return copy.deepcopy(self.plugins)
+
+    # ------------------------------------------------------------ the _client_* mixins' methods
+
+    def read_info(self):
+        self._record('read_info', sdk=True)
+        if self.swarm['LocalNodeState'] == 'pending' and self.states_after_pending:
+            self.swarm['LocalNodeState'] = self.states_after_pending.pop(0)
+        return copy.deepcopy(self._info)
+
+    def read_version(self):
+        self._record('read_version', sdk=True)
+        return dict(Version=self.engine_version, ApiVersion=self.api_version)
+
+    def read_networks(self):
+        self._record('read_networks', sdk=True)
+        return copy.deepcopy(self.networks)
+
+    def read_network(self, reference):
+        self._record('read_network', reference, sdk=True)
+        found = [network for network in self.networks if reference in (network['Id'], network['Name'])]
+        if not found:
+            raise NotFound('network %s not found' % reference)
+        return copy.deepcopy(found[0])
+
+    def ping(self):
+        self._record('ping', sdk=True)
+        return True
+
+    # swarm
+    def inspect_swarm(self):
+        self._record('inspect_swarm', sdk=True)
+        return copy.deepcopy(self.cluster)
+
+    def require_init_swarm_sdk(self, option, parameter, version):
+        self._record('require_init_swarm_sdk', option, sdk=True)
+
+    def init_swarm(self, **options):
+        self._record('init_swarm', options, sdk=True)
+        self.become('active', control=True)
+
+    def join_swarm(self, **options):
+        self._record('join_swarm', options, sdk=True)
+        if self.join_error:
+            self.become(self.join_leaves)
+            raise APIError('500 Server Error', explanation=self.join_error)
+        self.become('active')
+
+    def leave_swarm(self, force=False):
+        self._record('leave_swarm', {'force': force}, sdk=True)
+        self.become('inactive')
+
+    def update_swarm(self, version, swarm_spec, **rotations):
+        self._record('update_swarm', dict(rotations, version=version, spec=swarm_spec), sdk=True)
+        self.cluster['Spec'] = copy.deepcopy(swarm_spec)
+
+    def swarm_nodes(self):
+        self._record('swarm_nodes', sdk=True)
+        return copy.deepcopy(self.nodes)
+
+    def inspect_node(self, node_id):
+        self._record('inspect_node', node_id, sdk=True)
+        return copy.deepcopy(next(node for node in self.nodes if node['ID'] == node_id))
+
+    def update_node(self, node_id, version, node_spec):
+        self._record('update_node', {'id': node_id, 'spec': node_spec}, sdk=True)
+        next(node for node in self.nodes if node['ID'] == node_id)['Spec'] = copy.deepcopy(node_spec)
+
+    def remove_node(self, node_id, force=False):
+        self._record('remove_node', node_id, {'force': force}, sdk=True)
+        self.nodes = [node for node in self.nodes if node['ID'] != node_id]
+
+    # managed plugins
+    def _plugin(self, name):
+        found = [plugin for plugin in self.plugins if plugin['Name'] == name]
+        if not found:
+            raise NotFound('plugin "%s" not found' % name)
+        return found[0]
+
+    def _set_plugin(self, name, **fields):
+        self.plugins = [dict(plugin, **fields) if plugin['Name'] == name else plugin for plugin in self.plugins]
+
+    def inspect_plugin(self, name):
+        self._record('inspect_plugin', sdk=True)
+        return copy.deepcopy(self._plugin(name))
+
+    def plugin_privileges(self, reference):
+        self._record('plugin_privileges', reference, sdk=True)
+        return copy.deepcopy(self.privileges)
+
+    def pull_plugin(self, reference, privileges, name):
+        self._record('pull_plugin', reference, name, sdk=True)
+        self.plugins.append(dict(Name=name, Id='p' + name, Enabled=False, PluginReference=reference,
+                                 Settings=dict(Env=[])))
+        return iter([{'status': 'done'}])
+
+    def upgrade_plugin(self, name, reference, privileges):
+        self._record('upgrade_plugin', name, reference, sdk=True)
+        self._set_plugin(name, PluginReference=reference)
+        return iter([{'status': 'done'}])
+
+    def enable_plugin(self, name):
+        self._record('enable_plugin', name, sdk=True)
+        self._set_plugin(name, Enabled=True)
+
+    def disable_plugin(self, name):
+        self._record('disable_plugin', name, sdk=True)
+        self._set_plugin(name, Enabled=False)
+
+    def configure_plugin(self, name, options):
+        self._record('configure_plugin', name, options, sdk=True)
+
+    def remove_plugin(self, name):
+        self._record('remove_plugin', name, sdk=True)
+        self.plugins = [plugin for plugin in self.plugins if plugin['Name'] != name]
+
+    def create_plugin(self, name, folder):
+        self._record('create_plugin', name, folder, sdk=True)
+        self.plugins.append(dict(Name=name, Id='p' + name, Enabled=False, Settings=dict(Env=[])))
+
+    def create_plugin_from_tar(self, name, archive):
+        self._record('create_plugin_from_tar', name, archive.read(), sdk=True)
+        self.plugins.append(dict(Name=name, Id='p' + name, Enabled=False, Settings=dict(Env=[])))
+
+    # probe containers
+    def inspect_image(self, image):
+        self._record('inspect_image', sdk=True)
+        if image not in self.images:
+            raise NotFound('No such image: %s' % image)
+        return {'Id': 'sha256:' + hashlib.sha256(image.encode()).hexdigest()}
+
+    def pull_image(self, repository, tag):
+        self._record('pull_image', repository, tag, sdk=True)
+        self.images.add('%s:%s' % (repository, tag))
+
+    def run_container(self, image, command, name, labels, network):
+        self._record('run_container', name, network, sdk=True)
+        target = [item for item in self.networks if network in (item['Id'], item['Name'])][0]
+        created = container(name, labels=labels, networks={
+            target['Name']: attachment(target, '10.255.0.%d' % (len(self.containers) + 2), static=False)})
+        created['Config']['Image'] = image
+        self.containers.append(created)
+        return {'Id': created['Id']}
+
+    def read_container(self, reference):
+        self._record('read_container', reference, sdk=True)
+        found = [item for item in self.containers if reference in (item['Id'], item['Name'].lstrip('/'))]
+        if not found:
+            raise NotFound('No such container: %s' % reference)
+        return copy.deepcopy(found[0])
+
+    def container_summaries(self, all=False, filters=None):  # pylint: disable=redefined-builtin
+        self._record('container_summaries', filters, sdk=True)
+        wanted = (filters or {}).get('label')
+        found = []
+        for item in self.containers:
+            if not all and not item['State']['Running']:
+                continue
+            if wanted and wanted not in item['Config']['Labels']:
+                continue
+            found.append(dict(Id=item['Id'], Names=[item['Name']], Labels=copy.deepcopy(item['Config']['Labels'])))
+        return found
+
+    def remove_container(self, reference, force=True):
+        self._record('remove_container', reference, sdk=True)
+        before = len(self.containers)
+        self.containers = [item for item in self.containers if reference not in (item['Id'], item['Name'].lstrip('/'))]
+        if len(self.containers) == before:
+            raise NotFound('No such container: %s' % reference)
+
+    def exec_in(self, reference, command):
+        self._record('exec_in', reference, command[-1], sdk=True)
+        return self.exec_results.get(command[-1], (b'', 0))

@@ -10,19 +10,20 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config as dc
+from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config_checks as checks
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import HostPrefix
 
 
 def facts(**kwargs):
     kwargs.setdefault('engine_version', '28.5.2')
-    return dc.HostFacts(**kwargs)
+    return checks.HostFacts(**kwargs)
 
 
 def problems_of(config, current=None, state='merged', **fact_args):
     current = current or {}
     given = dc.desired_from_params(config)
     candidate = dc.candidate_file(current, given, state)
-    return dc.validate(given, current, candidate, facts(**fact_args))
+    return checks.validate(given, current, candidate, facts(**fact_args))
 
 
 # ---- file, merge and replace -------------------------------------------------------------------
@@ -205,8 +206,8 @@ def test_live_restore_is_refused_in_swarm_mode():
 
 
 def test_messages_name_host_and_key_and_count_problems():
-    assert dc.problems_message('h1', [('mtu', 'bad')]) == 'key "mtu" on h1: bad; nothing was changed'
-    assert dc.problems_message('h1', [('mtu', 'bad'), (None, 'containers run')]) == \
+    assert checks.problems_message('h1', [('mtu', 'bad')]) == 'key "mtu" on h1: bad; nothing was changed'
+    assert checks.problems_message('h1', [('mtu', 'bad'), (None, 'containers run')]) == \
         '2 problems, nothing was changed: key "mtu" on h1: bad; h1: containers run'
 
 
@@ -222,13 +223,13 @@ BRIDGE = {
 
 def test_settings_in_effect_show_no_problem():
     candidate = {'bip': '10.1.0.1/24', 'fixed-cidr': '10.1.0.128/25', 'mtu': 1400, 'icc': True, 'live-restore': True}
-    assert dc.effect_problems(candidate, BRIDGE, ['10.1.0.1/24'], {'LiveRestoreEnabled': True}) == []
+    assert checks.effect_problems(candidate, BRIDGE, ['10.1.0.1/24'], {'LiveRestoreEnabled': True}) == []
 
 
 def test_settings_not_in_effect_are_named():
     candidate = {'bip': '10.2.0.1/24', 'fixed-cidr': '10.2.0.0/25', 'mtu': 1450, 'ip-masq': False, 'ipv6': True,
                  'live-restore': True}
-    assert dc.effect_problems(candidate, BRIDGE, ['10.1.0.1/24'], {'LiveRestoreEnabled': False}) == [
+    assert checks.effect_problems(candidate, BRIDGE, ['10.1.0.1/24'], {'LiveRestoreEnabled': False}) == [
         ('bip', 'the default bridge has 10.1.0.1/24, not 10.2.0.1/24'),
         ('fixed_cidr', 'the default bridge allocates from 10.1.0.128/25, not 10.2.0.0/25'),
         ('mtu', 'the default bridge has com.docker.network.driver.mtu=1400, not 1450'),

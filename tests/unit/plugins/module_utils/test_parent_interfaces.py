@@ -5,6 +5,7 @@
 The inputs are shaped like real iproute2 6.1 JSON output captured on a sandbox host.
 """
 
+import json
 import socket
 
 import pytest
@@ -305,3 +306,46 @@ def test_problems_of_the_config_and_of_the_host_come_together():
     errors = failure.value.result['errors']
     host_name = socket.gethostname()
     assert [error.split(':')[0] for error in errors] == ['interface "%s" on %s' % (name, host_name) for name in ('bad', '?', 'big')]
+
+
+def host_answers():
+    """ip -j answers of the host above (the more specific ending first)."""
+    return {'-6 route show': (0, '[]', ''), 'route show': (0, json.dumps(ROUTES), ''),
+            '-d link show': (0, json.dumps(LINKS), ''), 'addr show': (0, json.dumps(ADDRS), '')}
+
+
+def run_module(monkeypatch, tmp_path, check_mode=False, **params):
+    monkeypatch.setattr(_networkd, 'NETWORKD_DIRS', (str(tmp_path),))
+    monkeypatch.setattr(_networkd, 'ETC', str(tmp_path))
+    module = FakeModule(check_mode=check_mode, answers=host_answers(), **params)
+    module._diff = True
+    return module, _parent_interfaces.run(module)
+
+
+def test_run_reads_the_host_and_changes_nothing_for_a_shim_as_it_is(monkeypatch, tmp_path):
+    config = [dict(name='shim0', type='shim', parent='eth0', address='10.0.0.62/32', routes=['10.0.0.64/28', '10.9.9.9/32'])]
+    module, result = run_module(monkeypatch, tmp_path, config=config)
+    assert not result['changed'] and result['actions'][0]['action'] == 'unchanged'
+    assert result['before'] == result['after'] and result['after'][0]['address'] == '10.0.0.62/32'
+    assert result['diff'][0]['before_header'] == 'interfaces'
+    assert not [command for command in module.commands if command[2:4] in (['link', 'add'], ['addr', 'add'])]
+
+
+def test_run_in_check_mode_shows_the_new_shim_as_it_will_be(monkeypatch, tmp_path):
+    config = [dict(name='shim1', type='shim', parent='eth0', address='10.0.0.63/32', routes=[])]
+    module, result = run_module(monkeypatch, tmp_path, check_mode=True, config=config)
+    assert result['changed'] and result['actions'][0]['action'] == 'created'
+    assert result['before'][0]['state'] == 'absent'
+    assert result['after'][0] == dict(name='shim1', type='shim', state='present', parent='eth0', mtu=1500,
+                                      address='10.0.0.63/32', routes=[])
+    assert not [command for command in module.commands if 'add' in command and 'unshare' not in command[0]]
+
+
+def test_run_applies_the_commands_then_reads_the_host_again(monkeypatch, tmp_path):
+    config = [dict(name='shim0', type='shim', parent='eth0', address='10.0.0.62/32', routes=['10.0.0.64/28', '10.9.9.9/32'],
+                   mtu=1400)]
+    module, result = run_module(monkeypatch, tmp_path, config=config)
+    assert result['changed'] and result['actions'][0]['differences'] == ['mtu']
+    assert ['ip', 'link', 'set', 'dev', 'shim0', 'mtu', '1400'] in module.commands
+    # After: what the host shows on the second read (the answers do not change, so neither does the view).
+    assert result['after'][0]['mtu'] == 1500

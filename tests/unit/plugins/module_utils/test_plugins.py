@@ -17,7 +17,8 @@ import tarfile
 
 import pytest
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _plugins as plugins
+from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _plugins as plugins
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 INSPECTED = {
     'Id': 'ff10645d',
@@ -209,68 +210,13 @@ class FakeModule:
         raise Failed(result['msg'])
 
 
-class FakeApi:
-    def __init__(self, installed=None, networks=None, privileges=None):
-        self.installed = installed
-        self.network_list = networks or []
-        self.privilege_list = privileges or []
-        self.done = []
-
-    def inspect_plugin(self, name):
-        if self.installed is None:
-            raise plugins.NotFound('no such plugin')
-        return self.installed
-
-    def networks(self):
-        return self.network_list
-
-    def plugins(self):
-        return [self.installed] if self.installed else []
-
-    def plugin_privileges(self, reference):
-        return self.privilege_list
-
-    def _record(self, *call):
-        self.done.append(call)
-
-    def pull_plugin(self, remote, privileges, name):
-        self._record('pull', remote, name)
-        self.installed = dict(INSPECTED, Name=name, Enabled=False, PluginReference=plugins.normalize_reference(remote))
-        return iter([{'status': 'done'}])
-
-    def upgrade_plugin(self, name, remote, privileges):
-        self._record('upgrade', name, remote)
-        self.installed = dict(self.installed, PluginReference=remote)
-        return iter([{'status': 'done'}])
-
-    def enable_plugin(self, name):
-        self._record('enable', name)
-        self.installed = dict(self.installed, Enabled=True)
-
-    def disable_plugin(self, name):
-        self._record('disable', name)
-        self.installed = dict(self.installed, Enabled=False)
-
-    def configure_plugin(self, name, options):
-        self._record('set', name, options)
-
-    def remove_plugin(self, name):
-        self._record('remove', name)
-        self.installed = None
-
-
-class FakeClient:
-    host = 'h9'
-
-    def __init__(self, api):
-        self.api = api
-
-    def call(self, what, method, *args):
-        return method(*args)
+def daemon(installed=None, networks=(), privileges=()):
+    """The shared fake daemon (host h9) with ``installed`` as its one plugin, if any."""
+    return FakeDocker(host='h9', plugins=[installed] if installed else [], networks=networks, privileges=privileges)
 
 
 def run(api, **params):
-    return plugins.PluginRunner(FakeModule(**params), FakeClient(api)).run()
+    return plugins.PluginRunner(FakeModule(**params), api).run()
 
 
 NEEDS = [{'Name': 'network', 'Value': ['host']}, {'Name': 'capabilities', 'Value': ['CAP_NET_ADMIN']}]
@@ -278,67 +224,126 @@ GRANTED = [{'name': 'network', 'value': ['host']}, {'name': 'capabilities', 'val
 
 
 def test_install_from_reference_refused_without_privileges_and_nothing_pulled():
-    api = FakeApi(privileges=NEEDS)
+    api = daemon(privileges=NEEDS)
     with pytest.raises(Failed) as failed:
         run(api, reference='example/drv:1', granted_privileges=GRANTED[:1])
     assert str(failed.value) == ('plugin "drv:latest" on h9: field "granted_privileges": example/drv:1 asks for '
                                  'privileges that are not granted: capabilities=CAP_NET_ADMIN')
-    assert api.done == []
+    assert api.writes() == []
 
 
 def test_install_from_reference_pulls_sets_then_enables():
-    api = FakeApi(privileges=NEEDS)
+    api = daemon(privileges=NEEDS)
     result = run(api, reference='example/drv:1', granted_privileges=GRANTED, settings=['LOG_TAG=x'])
-    assert api.done == [('pull', 'example/drv:1', 'drv:latest'), ('set', 'drv:latest', {'LOG_TAG': 'x'}),
-                        ('enable', 'drv:latest')]
+    assert api.writes() == [('pull_plugin', 'example/drv:1', 'drv:latest'),
+                            ('configure_plugin', 'drv:latest', {'LOG_TAG': 'x'}), ('enable_plugin', 'drv:latest')]
     assert [a['action'] for a in result['actions']] == ['installed', 'configured', 'enabled']
     assert result['changed'] and result['before'] is None
 
 
 def test_check_mode_plans_without_touching_the_daemon():
-    api = FakeApi(privileges=NEEDS)
+    api = daemon(privileges=NEEDS)
     result = run(api, check_mode=True, reference='example/drv:1', granted_privileges=GRANTED)
-    assert api.done == []
+    assert api.writes() == []
     assert result['changed']
     assert result['after']['reference'] == 'docker.io/example/drv:1'
 
 
 def test_same_reference_is_no_change():
-    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'))
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'))
     result = run(api, reference='example/drv:1')
-    assert api.done == [] and not result['changed']
+    assert api.writes() == [] and not result['changed']
     assert result['actions'][0]['action'] == 'unchanged'
 
 
 def test_other_reference_upgrades_a_disabled_plugin_and_enables_it_again():
-    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
-                  privileges=NEEDS)
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
+                 privileges=NEEDS)
     result = run(api, reference='example/drv:2', granted_privileges=GRANTED)
-    assert api.done == [('disable', 'drv:latest'), ('upgrade', 'drv:latest', 'docker.io/example/drv:2'),
-                        ('enable', 'drv:latest')]
+    assert api.writes() == [('disable_plugin', 'drv:latest'), ('upgrade_plugin', 'drv:latest', 'docker.io/example/drv:2'),
+                            ('enable_plugin', 'drv:latest')]
     assert result['diff']['after']['reference'] == 'docker.io/example/drv:2'
 
 
 def test_upgrade_refused_while_a_network_uses_the_plugin():
-    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
-                  networks=[{'Name': 'backend', 'Driver': 'drv:latest'}], privileges=NEEDS)
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
+                 networks=[{'Name': 'backend', 'Driver': 'drv:latest'}], privileges=NEEDS)
     with pytest.raises(Failed) as failed:
         run(api, reference='example/drv:2', granted_privileges=GRANTED)
     assert 'field "reference": cannot disable the plugin to upgrade it: used by network(s) "backend"' in str(failed.value)
-    assert api.done == []
+    assert api.writes() == []
 
 
 def test_remove_disables_first_and_is_refused_while_used():
-    api = FakeApi(installed=dict(INSPECTED, Name='drv:latest'), networks=[{'Name': 'n1', 'Driver': 'drv'}])
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'), networks=[{'Name': 'n1', 'Driver': 'drv'}])
     with pytest.raises(Failed):
         run(api, state='absent')
-    api.network_list = []
+    api.networks = []
     result = run(api, state='absent')
-    assert api.done == [('disable', 'drv:latest'), ('remove', 'drv:latest')]
+    assert api.writes() == [('disable_plugin', 'drv:latest'), ('remove_plugin', 'drv:latest')]
     assert result['after'] is None and result['diff']['after'] == {}
 
 
 def test_gathered():
-    api = FakeApi(installed=dict(INSPECTED))
+    api = daemon(installed=dict(INSPECTED))
     result = run(api, name=None, state='gathered')
     assert result == {'changed': False, 'plugins': [plugins.describe(INSPECTED)]}
+
+
+def test_create_from_a_compressed_archive_posts_the_plain_tar_and_enables(tmp_path):
+    path = str(tmp_path / 'plugin.tar.gz')
+    _archive(path, ['./config.json', './rootfs/'])
+    api = daemon()
+    result = run(api, path=path)
+    assert [entry[0] for entry in api.writes()] == ['create_plugin_from_tar', 'enable_plugin']
+    with tarfile.open(fileobj=io.BytesIO(api.writes()[0][2]), mode='r:') as plain:
+        assert './rootfs' in plain.getnames()
+    assert result['after']['enabled'] is True
+
+
+def test_create_from_a_folder_and_refusals_of_a_bad_path(tmp_path):
+    (tmp_path / 'config.json').write_text('{}')
+    os.mkdir(str(tmp_path / 'rootfs'))
+    api = daemon()
+    run(api, path=str(tmp_path), enabled=False)
+    assert api.writes() == [('create_plugin', 'drv:latest', str(tmp_path))]
+    with pytest.raises(Failed) as failed:
+        run(daemon(), path=str(tmp_path / 'nowhere'))
+    assert str(failed.value).endswith('field "path": %s does not exist on the managed node' % (tmp_path / 'nowhere'))
+    with pytest.raises(Failed) as failed:
+        run(daemon())
+    assert 'field "reference": the plugin is not installed; give reference (a registry) or path' in str(failed.value)
+
+
+def test_a_pull_whose_stream_ends_with_an_error_fails_with_it():
+    api = daemon(privileges=NEEDS)
+    api.pull_plugin = lambda reference, privileges, name: iter([{'status': 'pulling'}, {'error': 'manifest unknown'}])
+    with pytest.raises(Failed) as failed:
+        run(api, reference='example/drv:1', granted_privileges=GRANTED)
+    assert str(failed.value) == 'plugin "drv:latest" on h9: installing from example/drv:1 failed: manifest unknown'
+
+
+def test_settings_change_on_an_enabled_plugin_disables_sets_and_enables_again():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    result = run(api, settings=['LOG_TAG=new'])
+    assert [entry[0] for entry in api.writes()] == ['disable_plugin', 'configure_plugin', 'enable_plugin']
+    assert [action['action'] for action in result['actions']] == ['disabled', 'configured', 'enabled']
+    with pytest.raises(Failed) as failed:
+        run(daemon(installed=dict(INSPECTED, Name='drv:latest')), settings=['NOPE=1'])
+    assert 'field "settings": the plugin has no setting NOPE; it has ' in str(failed.value)
+
+
+def test_enabled_false_disables_and_absent_of_nothing_is_no_change():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    result = run(api, enabled=False)
+    assert api.writes() == [('disable_plugin', 'drv:latest')] and result['after']['enabled'] is False
+    nothing = run(daemon(), state='absent')
+    assert not nothing['changed'] and nothing['actions'][0]['reason'] == 'not installed'
+
+
+def test_an_inspect_docker_refuses_fails_naming_the_plugin():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    api.fail('inspect_plugin', 'permission denied', times=2)
+    with pytest.raises(_client.DockerAPIError) as failed:
+        run(api)
+    assert str(failed.value) == 'inspecting plugin "drv:latest" on h9 failed: permission denied'
