@@ -33,7 +33,7 @@ class Recreate:
     """Recreates of one driver's networks through ``client`` (a DockerClient), journalled in ``journal``.
 
     ``wait_until_removed(network)`` waits for a swarm network to vanish from this node; ``warn(text)``
-    reports what Docker cannot keep (interface names before Docker 28). ``journal`` may be None
+    reports what Docker did not keep (an interface name). ``journal`` may be None
     (no journal directory could be named): the recreate then runs without one. ``read_interfaces(pid)``
     gives {MAC: interface name} inside a running container (attachments.interface_names).
     """
@@ -140,12 +140,13 @@ class Recreate:
                 continue
             container = self.client.inspect_container(endpoint['id'], missing_ok=True) or {}
             settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name) or {}
-            now = interface_names((container.get('State') or {}).get('Pid')).get((settings.get('MacAddress') or '').lower())
+            now = self.read_interfaces((container.get('State') or {}).get('Pid')).get((settings.get('MacAddress') or '').lower())
             if now and now != endpoint['interface']:
-                why = ('a lower name was free' if self.client.api_at_least(INTERFACE_API)
-                       else 'Docker before 28.0 cannot keep interface names on reconnect')
-                self.warn('container "%s" on network "%s" on %s: interface %s is now %s; %s, a restart of the container '
-                          'puts them back in order' % (endpoint['name'], name, self.host, endpoint['interface'], now, why))
+                why = ('Docker gave it the lowest free name' if self.client.api_at_least(INTERFACE_API)
+                       else 'Docker before 28.0 cannot keep interface names on reconnect, a restart of the container '
+                            'puts them back in order')
+                self.warn('container "%s" on network "%s" on %s: interface %s is now %s; %s'
+                          % (endpoint['name'], name, self.host, endpoint['interface'], now, why))
 
     # ------------------------------------------------------------ what a previous run left
 

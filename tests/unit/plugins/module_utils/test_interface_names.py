@@ -141,6 +141,19 @@ def test_a_container_the_daemon_has_not_restarted_yet_is_started_first_then_reat
     assert daemon.names == {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'}
 
 
+def test_a_name_the_user_fixed_on_another_network_stays_and_the_rename_is_reported(tmp_path):
+    daemon, journal, recreate, entry = restarted_without_lan(tmp_path)
+    daemon.container('f1')['NetworkSettings']['Networks']['side']['DriverOpts'] = {INTERFACE_OPTION: 'eth0'}
+    warnings = []
+    recreate.warn = warnings.append
+    recreate.recover(entry, daemon.list_networks(), check_mode=False)
+    assert 'disconnect_container' not in daemon.call_names()
+    assert daemon.names == {SIDE_MAC: 'eth0', LAN_MAC: 'eth1'}
+    assert warnings == ['container "f1" on network "lan" on h1: interface eth0 is now eth1; Docker gave it the lowest '
+                        'free name']
+    assert journal.entries('bridge') == []
+
+
 def test_before_docker_28_nothing_moves(tmp_path):
     daemon, journal, recreate, entry = restarted_without_lan(tmp_path)
     daemon.api_version = '1.45'
