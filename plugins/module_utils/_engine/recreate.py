@@ -187,10 +187,7 @@ class Recreate:
                         started.append(endpoint['name'])
                     except EngineError:
                         start_after = True
-                settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name)
-                # A container never started since it was connected has an empty NetworkID.
-                if settings is None or settings.get('NetworkID') not in (network_id, '', None):
-                    self._reattach(entry, network_id, endpoint, subnets, container)
+                self._reattach(entry, network_id, endpoint, subnets, container)
                 if start_after:
                     self.client.start_container(endpoint['id'], container_name=endpoint['name'])
                     started.append(endpoint['name'])
@@ -209,21 +206,34 @@ class Recreate:
         return report
 
     def _reattach(self, entry, network_id, endpoint, subnets, container):
-        """Reconnect a journalled endpoint so that it gets the interface name it had.
+        """Connect a journalled endpoint again, unless it is attached; either way with the interface name it had.
 
-        The daemon restarts a container that was cut off from the network without it, and numbers
-        its other interfaces from eth0 again. From Docker 28 a new interface gets the lowest free
-        name: the network holding the old name is disconnected first and connected again after
-        (``_restore_displaced``), so the interface order comes back as it was.
+        A daemon that died restarts its containers: one cut off from the network comes back without
+        it, with its other interfaces numbered from eth0 again, and Docker 28.5 starts a container's
+        interfaces in no fixed order, so even an attached one can come back under another name.
+        From Docker 28 a new interface gets the lowest free name: the network holding the old name
+        is disconnected first and connected again after (``_restore_displaced``), and an attached
+        endpoint under the wrong name is connected again, so the interface order is as it was.
         """
         name = entry['network']
+        settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name)
+        # A container never started since it was connected has an empty NetworkID.
+        attached = settings is not None and settings.get('NetworkID') in (network_id, '', None)
         wanted = endpoint.get('interface')
         state = container.get('State') or {}
+        holder = None
         # Before Docker 28 names are never reused (a counter per container): nothing to free.
         if wanted and state.get('Running') and self.client.api_at_least(INTERFACE_API):
-            _free, holder = holder_of(wanted, container, name, self.read_interfaces(state.get('Pid')))
-            if holder is not None:
-                self._displace(entry, container, holder)
+            names = self.read_interfaces(state.get('Pid'))
+            now = names.get(((settings or {}).get('MacAddress') or '').lower()) if attached else None
+            if now != wanted:
+                _free, holder = holder_of(wanted, container, name, names)
+        if attached and holder is None:
+            return
+        if holder is not None:
+            self._displace(entry, container, holder)
+        if attached:
+            self.client.disconnect_container(container['Id'], network_id, name, container_name=endpoint['name'])
         self._connect(network_id, name, endpoint, subnets)
 
     def _displace(self, entry, container, holder):

@@ -141,6 +141,31 @@ def test_a_container_the_daemon_has_not_restarted_yet_is_started_first_then_reat
     assert daemon.names == {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'}
 
 
+def recover_attached(tmp_path, names):
+    """Cut off mid-reconnect: f1 was already on the new lan when the daemon restarted it, as ``names``."""
+    daemon, journal, recreate, entry = restarted_without_lan(tmp_path)
+    lan = daemon.network('lan')
+    daemon.container('f1')['NetworkSettings']['Networks']['lan'] = attachment(lan, '10.1.0.5', ['web'], mac=LAN_MAC)
+    daemon.names = names
+    recreate.recover(entry, daemon.list_networks(), check_mode=False)
+    return daemon, journal
+
+
+def test_an_attached_interface_the_daemon_restart_renamed_gets_its_name_back(tmp_path):
+    daemon, journal = recover_attached(tmp_path, {SIDE_MAC: 'eth0', LAN_MAC: 'eth1'})
+    moves = [(call[0], call[2]) for call in daemon.calls if call[0] in ('connect_container', 'disconnect_container')]
+    assert moves == [('disconnect_container', 'side'), ('disconnect_container', 'lan'), ('connect_container', 'lan'),
+                     ('connect_container', 'side')]
+    assert daemon.names == {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'}
+    assert journal.entries('bridge') == []
+
+
+def test_an_attached_interface_with_its_name_is_left_alone(tmp_path):
+    daemon, journal = recover_attached(tmp_path, {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'})
+    assert 'disconnect_container' not in daemon.call_names() and 'connect_container' not in daemon.call_names()
+    assert journal.entries('bridge') == []
+
+
 def test_a_name_the_user_fixed_on_another_network_stays_and_the_rename_is_reported(tmp_path):
     daemon, journal, recreate, entry = restarted_without_lan(tmp_path)
     daemon.container('f1')['NetworkSettings']['Networks']['side']['DriverOpts'] = {INTERFACE_OPTION: 'eth0'}
