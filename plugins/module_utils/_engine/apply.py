@@ -90,6 +90,6 @@ class Applier:
     def _connect(self, network_name, network_id, endpoint):
         if endpoint.get('service'):
             return
-        arguments = connect_arguments(endpoint, None, self.client.engine_at_least, keep_interface=False)
+        arguments = connect_arguments(endpoint, None, self.client.engine_at_least)
         self.client.connect_container(endpoint.get('id') or endpoint['name'], network_id, network_name,
                                       container_name=endpoint['name'], **arguments)

@@ -146,7 +146,7 @@ def reserved_addresses(target_subnets):
     return reserved
 
 
-def connect_arguments(endpoint, target_subnets, engine_at_least, keep_interface):
+def connect_arguments(endpoint, target_subnets, engine_at_least):
     """Keyword arguments of DockerClient.connect_container that reattach ``endpoint`` as it was.
 
     Static addresses always; a dynamic one when it still fits the target subnets (peers may have it
@@ -155,8 +155,8 @@ def connect_arguments(endpoint, target_subnets, engine_at_least, keep_interface)
 
     The endpoint options go with it where the engine honours them (``engine_at_least(release)``;
     what a config asks for was checked against the engine before anything changed): the MAC
-    address, gw_priority, the driver options, and the interface name that was asked for or, with
-    ``keep_interface``, the one the kernel gave it, so that a recreate keeps the interface order.
+    address, gw_priority, the driver options, and the interface name the user asked for. A name the
+    kernel gave is never fixed this way (recreate.Recreate._connect says why).
     """
     driver_opts = dict(endpoint.get('driver_opts') or {})
     driver_opts.pop(DYNAMIC_MARK, None)
@@ -172,7 +172,7 @@ def connect_arguments(endpoint, target_subnets, engine_at_least, keep_interface)
                 pinned.append(label)
         if pinned:
             driver_opts[DYNAMIC_MARK] = ','.join(pinned)
-    interface = endpoint.get('interface_name') or (endpoint.get('interface') if keep_interface else None)
+    interface = endpoint.get('interface_name')
     if interface and engine_at_least(RELEASES['interface_name']):
         driver_opts[INTERFACE_OPTION] = interface
     arguments = dict(ipv4_address=addresses['ipv4_address'], ipv6_address=addresses['ipv6_address'],

@@ -13,8 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import connect_arguments, interface_names
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
+    connect_arguments, endpoint_from_container, interface_names)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.endpoint_options import RELEASES
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.interfaces import holder_of, subnets_of
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import new_entry
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
@@ -32,11 +34,14 @@ class Recreate:
     """Recreates of one driver's networks through ``client`` (a DockerClient), journalled in ``journal``.
 
     ``wait_until_removed(network)`` waits for a swarm network to vanish from this node; ``warn(text)``
-    reports what Docker cannot keep (interface names before Docker 28). ``journal`` may be None
-    (no journal directory could be named): the recreate then runs without one.
+    reports what Docker did not keep (an interface name). ``journal`` may be None
+    (no journal directory could be named): the recreate then runs without one. ``read_interfaces(pid)``
+    gives {MAC: interface name} inside a running container (attachments.interface_names).
     """
 
-    def __init__(self, client, spec, journal, wait_until_removed=lambda network: None, warn=lambda text: None):
+    def __init__(self, client, spec, journal, wait_until_removed=lambda network: None, warn=lambda text: None,
+                 read_interfaces=interface_names):
+        self.read_interfaces = read_interfaces
         self.client = client
         self.spec = spec
         self.journal = journal
@@ -109,9 +114,15 @@ class Recreate:
         self._forget(item.name)
 
     def _connect(self, network_id, network_name, endpoint, target_subnets):
-        """``target_subnets`` None: a new attachment, as the config asks for it; else a reattachment."""
-        arguments = connect_arguments(endpoint, target_subnets, self.client.engine_at_least,
-                                      keep_interface=target_subnets is not None)
+        """``target_subnets`` None: a new attachment, as the config asks for it; else a reattachment.
+
+        No interface name is asked for (com.docker.network.endpoint.ifname): Docker 28.5 adds a
+        container's interfaces in no fixed order when it starts, so a fixed name on one network and a
+        generated one on another clash at random ("error renaming interface ... file exists") and the
+        container fails to start. From Docker 28 a reconnected interface gets the lowest free ethN,
+        which is its old name once that is free (``_reattach`` frees it after a daemon restart).
+        """
+        arguments = connect_arguments(endpoint, target_subnets, self.client.engine_at_least)
         self.client.connect_container(endpoint.get('id') or endpoint['name'], network_id, network_name,
                                       container_name=endpoint['name'], **arguments)
 
@@ -124,19 +135,19 @@ class Recreate:
             self.journal.remove(name)
 
     def _report_renamed(self, name, endpoints):
-        """Before Docker 28 a reconnected interface gets the next free ethN: say so, per container."""
-        if self.client.engine_at_least(RELEASES['interface_name']):
-            return
+        """An interface that did not get its old name back (always possible before Docker 28): say so."""
         for endpoint in endpoints:
             if not endpoint.get('interface') or not endpoint.get('running'):
                 continue
             container = self.client.inspect_container(endpoint['id'], missing_ok=True) or {}
             settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name) or {}
-            now = interface_names((container.get('State') or {}).get('Pid')).get((settings.get('MacAddress') or '').lower())
+            now = self.read_interfaces((container.get('State') or {}).get('Pid')).get((settings.get('MacAddress') or '').lower())
             if now and now != endpoint['interface']:
-                self.warn('container "%s" on network "%s" on %s: interface %s is now %s; Docker before 28.0 cannot keep '
-                          'interface names on reconnect, a restart of the container puts them back in order'
-                          % (endpoint['name'], name, self.host, endpoint['interface'], now))
+                why = ('Docker gave it the lowest free name' if self.client.engine_at_least(RELEASES['interface_name'])
+                       else 'Docker before 28.0 cannot keep interface names on reconnect, a restart of the container '
+                            'puts them back in order')
+                self.warn('container "%s" on network "%s" on %s: interface %s is now %s; %s'
+                          % (endpoint['name'], name, self.host, endpoint['interface'], now, why))
 
     # ------------------------------------------------------------ what a previous run left
 
@@ -166,15 +177,25 @@ class Recreate:
                 container = self.client.inspect_container(endpoint['id'], missing_ok=True)
                 if container is None:
                     continue  # removed since: nothing to put back
-                settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name)
-                # A container never started since it was connected has an empty NetworkID.
-                if settings is None or settings.get('NetworkID') not in (network_id, '', None):
-                    self._connect(network_id, name, endpoint, subnets)
+                start_after = False
                 if endpoint.get('running') and not (container.get('State') or {}).get('Running'):
-                    # The daemon stopped it when it died; it could not start again without its network.
+                    # The daemon stopped it when it died (its restart policy may not have run yet). Started
+                    # first, it comes up with its other networks, and the reattachment below sees their
+                    # interface names; one that cannot start without this network is started after it.
+                    try:
+                        self.client.start_container(endpoint['id'], container_name=endpoint['name'])
+                        container = self.client.inspect_container(endpoint['id'], missing_ok=True) or container
+                        started.append(endpoint['name'])
+                    except EngineError:
+                        start_after = True
+                self._reattach(entry, network_id, endpoint, subnets, container)
+                if start_after:
                     self.client.start_container(endpoint['id'], container_name=endpoint['name'])
                     started.append(endpoint['name'])
+            self._restore_displaced(entry)
+            self._report_renamed(name, endpoints)
         except EngineError as exc:
+            self._restore_displaced(entry, best_effort=True)
             error = EngineError('network "%s" on %s: the recreate cut off on %s could not be %s (%s); the journal %s '
                                 'keeps what is needed, rerun to try again'
                                 % (name, self.host, entry.get('started'), how, _reason(exc), self.journal.path(name)))
@@ -184,3 +205,60 @@ class Recreate:
             report['containers']['started'] = started
         self._forget(name)
         return report
+
+    def _reattach(self, entry, network_id, endpoint, subnets, container):
+        """Connect a journalled endpoint again, unless it is attached; either way with the interface name it had.
+
+        A daemon that died restarts its containers: one cut off from the network comes back without
+        it, with its other interfaces numbered from eth0 again, and Docker 28.5 starts a container's
+        interfaces in no fixed order, so even an attached one can come back under another name.
+        From Docker 28 a new interface gets the lowest free name: the network holding the old name
+        is disconnected first and connected again after (``_restore_displaced``), and an attached
+        endpoint under the wrong name is connected again, so the interface order is as it was.
+        """
+        name = entry['network']
+        settings = ((container.get('NetworkSettings') or {}).get('Networks') or {}).get(name)
+        # A container never started since it was connected has an empty NetworkID.
+        attached = settings is not None and settings.get('NetworkID') in (network_id, '', None)
+        wanted = endpoint.get('interface')
+        state = container.get('State') or {}
+        holder = None
+        # Before Docker 28 names are never reused (a counter per container): nothing to free.
+        if wanted and state.get('Running') and self.client.engine_at_least(RELEASES['interface_name']):
+            names = self.read_interfaces(state.get('Pid'))
+            now = names.get(((settings or {}).get('MacAddress') or '').lower()) if attached else None
+            if now != wanted:
+                _free, holder = holder_of(wanted, container, name, names)
+        if attached and holder is None:
+            return
+        if holder is not None:
+            self._displace(entry, container, holder)
+        if attached:
+            self.client.disconnect_container(container['Id'], network_id, name, container_name=endpoint['name'])
+        self._connect(network_id, name, endpoint, subnets)
+
+    def _displace(self, entry, container, holder):
+        """Disconnect ``container`` from network ``holder``, journalled first so that a cut-off run reconnects it."""
+        settings = container['NetworkSettings']['Networks'][holder]
+        moved = endpoint_from_container(container, holder, settings.get('NetworkID'))
+        network = self.client.inspect_network(settings.get('NetworkID'))
+        entry.setdefault('displaced', []).append(dict(network=holder, network_id=settings.get('NetworkID'),
+                                                      subnets=subnets_of(network), endpoint=moved))
+        self._write(entry)
+        self.client.disconnect_container(container['Id'], settings.get('NetworkID'), holder, container_name=moved['name'])
+
+    def _restore_displaced(self, entry, best_effort=False):
+        """Connect again what ``_displace`` moved out of the way (in this run or a cut-off one)."""
+        for moved in list(entry.get('displaced') or []):
+            endpoint = moved['endpoint']
+            try:
+                container = self.client.inspect_container(endpoint['id'], missing_ok=True)
+                networks = ((container or {}).get('NetworkSettings') or {}).get('Networks') or {}
+                if container is not None and (networks.get(moved['network']) or {}).get('NetworkID') != moved['network_id']:
+                    self._connect(moved['network_id'], moved['network'], endpoint, moved['subnets'])
+            except EngineError:
+                if not best_effort:
+                    raise
+                continue  # the journal keeps it: the next run tries again
+            entry['displaced'].remove(moved)
+            self._write(entry)

@@ -195,7 +195,7 @@ def test_dynamic_address_is_kept_when_it_still_fits():
     subnets = [dict(subnet='10.1.0.0/24', gateway=None, aux_addresses={})]
 
     def kept(endpoint, subnets):
-        return connect_arguments(endpoint, subnets, lambda version: False, keep_interface=True)['ipv4_address']
+        return connect_arguments(endpoint, subnets, lambda version: False)['ipv4_address']
     assert kept(endpoint, subnets) == '10.1.0.7'
     assert kept(endpoint, [dict(subnet='10.2.0.0/24')]) is None
     assert kept(dict(endpoint, current_ipv4='10.1.0.1'), subnets) is None
