@@ -310,7 +310,9 @@ class DockerClient:
     def create_network(self, payload):
         """POST /networks/create with an Engine API body (render.render_payload); returns the new ID.
 
-        The body goes as it is: the SDK's create_network cannot send every field (ConfigOnly, ConfigFrom).
+        The body goes as it is: the SDK's create_network cannot send every field (ConfigOnly, ConfigFrom, and
+        EnableIPv4, which the SDK lacks up to 7.2 at least). The engine checks first (_engine_versions) that the API version
+        spoken takes each field: Docker drops EnableIPv4 from requests before API 1.48 without a word.
         """
         def post():
             response = self.api._post_json(self.api._url('/networks/create'), data=payload)
