@@ -229,3 +229,14 @@ def test_host_addresses_are_sent_checked_by_family_and_gated():
     outcome = run(daemon, config=[dict(name='lan6', host_ipv6='fd00::11', enable_ipv6=True)])
     assert outcome.result['msg'].startswith('network "lan6" on h2: host_ipv6 needs Docker Engine 25.0 (API 1.44) or later; '
                                             'this host runs 20.10.24 (API 1.41)')
+
+
+def test_a_recreate_for_another_reason_keeps_the_network_ipv6_only_and_routed():
+    daemon = engine_28()
+    daemon.networks.append(docker_network('v6only', subnets=['fd97:1::/64'], EnableIPv6=True, EnableIPv4=False,
+                                          options={GATEWAY_V6: 'routed'}))
+    outcome = run(daemon, config=[dict(name='v6only', labels=dict(team='edge'))])
+    assert outcome.result['actions'][0]['differences'] == ['labels']
+    network = daemon.network('v6only')
+    assert network['EnableIPv4'] is False and network['Options'] == {GATEWAY_V6: 'routed'}
+    assert [pool['Subnet'] for pool in network['IPAM']['Config']] == ['fd97:1::/64']
