@@ -9,5 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 inventory=${1:?inventory path}
 # Whatever happens, the containers, networks and routes between the hosts go again (the playbook also
 # starts by removing what an interrupted run left); a cleanup that fails fails the target.
-trap 'status=$?; ansible-playbook -i "$inventory" cleanup.yml || status=1; exit $status' EXIT
+cleanup() {
+    local status=$?
+    ansible-playbook -i "$inventory" cleanup.yml || status=1
+    exit "$status"
+}
+trap cleanup EXIT
 ansible-playbook -i "$inventory" playbook.yml
