@@ -22,6 +22,8 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_errors import (
+    DockerAPIError, DockerUnreachable, reason as _reason, unreachable_errors as _unreachable_errors)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import HostEngine, api_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 from ansible_collections.fleetnet.docker.plugins.module_utils import _unix_socket
@@ -196,36 +198,6 @@ def _cert_path_file(name):
     if cert_path:
         return os.path.join(cert_path, name)
     return None
-
-
-class DockerUnreachable(EngineError):
-    """The daemon cannot be reached: the socket is missing, the connection is refused or reset, or it timed out."""
-
-
-class DockerAPIError(EngineError):
-    """The daemon answered, and refused: ``explanation`` is Docker's own message, ``status_code`` its HTTP status."""
-
-    def __init__(self, message, explanation=None, status_code=None):
-        super(DockerAPIError, self).__init__(message)
-        self.explanation = explanation
-        self.status_code = status_code
-
-
-def _unreachable_errors():
-    """Exceptions that mean "cannot reach the daemon", as opposed to an answer or a bug of ours."""
-    errors = [ConnectionError, TimeoutError, FileNotFoundError, socket.timeout]
-    try:
-        import requests.exceptions
-        errors += [requests.exceptions.ConnectionError, requests.exceptions.Timeout]
-    except ImportError:
-        pass
-    try:
-        import urllib3.exceptions
-        errors += [urllib3.exceptions.ProtocolError, urllib3.exceptions.TimeoutError,
-                   urllib3.exceptions.NewConnectionError]
-    except ImportError:
-        pass
-    return tuple(errors)
 
 
 class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls):
@@ -471,7 +443,9 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls):
     def create_network(self, payload):
         """POST /networks/create with an Engine API body (render.render_payload); returns the new ID.
 
-        The body goes as it is: the SDK's create_network cannot send every field (ConfigOnly, ConfigFrom).
+        The body goes as it is: the SDK's create_network cannot send every field (ConfigOnly, ConfigFrom, and
+        EnableIPv4, which the SDK lacks up to 7.2 at least). The engine checks first (_engine_versions) that the API version
+        spoken takes each field: Docker drops EnableIPv4 from requests before API 1.48 without a word.
         """
         what = 'creating network "%s"' % payload['Name']
         if self._local():
@@ -564,29 +538,3 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls):
         if self._local():
             return self._direct('listing plugins', 'GET', '/plugins')
         return self.request('listing plugins', self.api.plugins)
-
-
-def _reason(exc):
-    """Short, single-line reason from an SDK or connection error."""
-    explanation = getattr(exc, 'explanation', None)
-    if explanation:
-        return explanation if isinstance(explanation, str) else explanation.decode('utf-8', 'replace')
-    # requests and urllib3 wrap the operating system's error several levels deep
-    # ("('Connection aborted.', FileNotFoundError(2, ...))"): the OS error is what a user can act on.
-    os_error = _innermost_os_error(exc)
-    if os_error is not None:
-        return os_error
-    return str(exc) or exc.__class__.__name__
-
-
-def _innermost_os_error(exc, depth=0):
-    if depth > 8 or not isinstance(exc, BaseException):
-        return None
-    nested = list(getattr(exc, 'args', ())) + [getattr(exc, 'reason', None), exc.__cause__, exc.__context__]
-    for inner in nested:
-        found = _innermost_os_error(inner, depth + 1)
-        if found:
-            return found
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return None

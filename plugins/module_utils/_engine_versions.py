@@ -27,6 +27,13 @@ OPTION_RELEASES = {
     # libnetwork/drivers/bridge: com.docker.network.bridge.gateway_mode_ipv4/ipv6, first in v27.0.
     'gateway_mode_ipv4': '27.0',
     'gateway_mode_ipv6': '27.0',
+    # POST /networks/create's EnableIPv4 (API 1.48; the router drops it from older requests): false
+    # makes an IPv6-only network.
+    'enable_ipv4': '28.0',
+    # com.docker.network.bridge.trusted_host_interfaces, first in v28.2's bridge labels.
+    'trusted_host_interfaces': '28.2',
+    # com.docker.network.host_ipv6, first in v25.0 (host_ipv4, then "HostIP", is in 20.10 already).
+    'host_ipv6': '25.0',
 }
 
 # Values that came after the option itself: (option, value) -> release. Gateway modes "nat" and

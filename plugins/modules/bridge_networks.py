@@ -55,6 +55,14 @@ options:
       enable_ipv6:
         description: Enable IPv6 on the network; needed for IPv6 subnets. Docker's default is V(false).
         type: bool
+      enable_ipv4:
+        description:
+          - Give the network IPv4 (C(EnableIPv4) of the Engine API). Docker's default is V(true).
+          - V(false) makes an IPv6-only network, whose containers get no IPv4 address; it needs
+            O(config[].enable_ipv6=true) and takes no IPv4 subnet. It needs Docker Engine 28.0 (API 1.48)
+            or later; an older host fails before anything changes. V(true) is accepted on every engine and not sent.
+          - Docker cannot change it in place, so a different value recreates the network.
+        type: bool
       internal:
         description: Cut the network off from outside traffic. Docker's default is V(false).
         type: bool
@@ -102,6 +110,25 @@ options:
             O(config[].enable_ipv6=true). Docker's default is V(nat); the same engine versions apply.
         type: str
         choices: [nat, routed, nat-unprotected, isolated]
+      trusted_host_interfaces:
+        description:
+          - Host interfaces whose traffic may reach the containers' own addresses directly, on any port, as
+            traffic from the host itself may (C(com.docker.network.bridge.trusted_host_interfaces), stored
+            joined by C(:)). Compared as a set. Docker's default is none.
+          - Needs Docker Engine 28.2 (API 1.50) or later; an older host fails before anything changes.
+        type: list
+        elements: str
+      host_ipv4:
+        description:
+          - The source address of the network's outgoing, masqueraded IPv4 traffic (C(com.docker.network.host_ipv4));
+            Docker rewrites it to this address of the host instead of the outgoing interface's. Docker's default
+            is the outgoing interface's address. Works on every engine this collection supports.
+        type: str
+      host_ipv6:
+        description:
+          - The same for IPv6 traffic (C(com.docker.network.host_ipv6)). Needs Docker Engine 25.0 (API 1.44) or later;
+            an older host fails before anything changes.
+        type: str
       labels:
         description:
           - Labels of the network. Under O(state=merged) labels on the host that are not listed are kept;
@@ -214,6 +241,15 @@ EXAMPLES = r'''
         subnets:
           - subnet: 10.92.3.0/24
 
+- name: An IPv6-only network (Docker Engine 28.0 or later)
+  fleetnet.docker.bridge_networks:
+    config:
+      - name: v6only
+        enable_ipv4: false
+        enable_ipv6: true
+        subnets:
+          - subnet: fd00:92:4::/64
+
 - name: Read the bridge networks as config
   fleetnet.docker.bridge_networks:
     state: gathered
@@ -284,6 +320,7 @@ gathered:
   sample:
     - name: frontend
       subnets: [{subnet: 10.92.1.0/24, gateway: 10.92.1.1, aux_addresses: {}}]
+      enable_ipv4: true
       enable_ipv6: false
       internal: false
       attachable: false

@@ -200,6 +200,9 @@ class FakeDocker:
                                                       'Scope') if key in payload)
         if payload.get('ConfigFrom'):
             fields['ConfigFrom'] = payload['ConfigFrom']
+        if self.api_at_least('1.48'):
+            # Engine 28.0 and later report EnableIPv4 on every network; older ones neither take nor report it.
+            fields['EnableIPv4'] = payload.get('EnableIPv4', True)
         network = docker_network(payload['Name'], driver=payload['Driver'], ident=network_id(payload['Name'], self._serial),
                                  options=dict(payload.get('Options') or {}), labels=dict(payload.get('Labels') or {}),
                                  **fields)

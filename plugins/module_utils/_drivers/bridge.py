@@ -10,8 +10,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._docker_limits import bridge_name_problems, link_kinds_from_json
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption
+from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+from ansible_collections.fleetnet.docker.plugins.module_utils._docker_limits import (
+    bridge_name_problems, interface_name_problems, link_kinds_from_json)
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption, TopLevelField
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 
 # How a bridge network's traffic leaves the host, per address family (moby's gwMode): "nat"
@@ -33,7 +35,13 @@ class BridgeDriver(Driver):
                                        choices=GATEWAY_MODES),
         gateway_mode_ipv6=DriverOption('com.docker.network.bridge.gateway_mode_ipv6', default='nat',
                                        choices=GATEWAY_MODES),
+        trusted_host_interfaces=DriverOption('com.docker.network.bridge.trusted_host_interfaces', 'name_list'),
+        # The source address of the network's masqueraded traffic (SNAT instead of MASQUERADE).
+        host_ipv4=DriverOption('com.docker.network.host_ipv4', 'address'),
+        host_ipv6=DriverOption('com.docker.network.host_ipv6', 'address'),
     )
+    # IPv6-only networks: EnableIPv4 false (Engine 28.0, API 1.48). Older engines neither take nor report it.
+    fields = dict(enable_ipv4=TopLevelField('EnableIPv4', default=True, sent_when_not_default=True))
     # The bridge's own address is on the host: a subnet overlapping another interface's is a real clash.
     check_host_overlap = True
 
@@ -49,12 +57,27 @@ class BridgeDriver(Driver):
         return None
 
     def item_problems(self, config):
-        """Docker refuses an isolated gateway on a network that is not internal (moby's bridge driver)."""
+        """What Docker refuses, or accepts and then fails on, in one bridge network (seen on Engine 28.5)."""
         problems = []
         for option in ('gateway_mode_ipv4', 'gateway_mode_ipv6'):
             if config.get(option) == 'isolated' and not config.get('internal'):
                 problems.append((option, 'isolated needs internal: true (Docker: "gateway mode \'isolated\' can only '
                                          'be used for an internal network")'))
+        if config.get('enable_ipv4') is False:
+            if not config.get('enable_ipv6'):
+                problems.append(('enable_ipv4', 'is false, so the network needs enable_ipv6: true (Docker: "IPv4 or '
+                                                'IPv6 must be enabled")'))
+            if any(_family(entry['subnet']) == 4 for entry in config.get('subnets') or []):
+                # Docker accepts it, and then gives containers no IPv4 address from it.
+                problems.append(('enable_ipv4', 'is false but an IPv4 subnet is given'))
+        for option, version in (('host_ipv4', 4), ('host_ipv6', 6)):
+            if config.get(option) is not None and _family(config[option]) not in (None, version):
+                problems.append((option, '%s is not an IPv%d address' % (config[option], version)))
+        for name in config.get('trusted_host_interfaces') or []:
+            if ':' in name:
+                problems.append(('trusted_host_interfaces', '"%s": Docker keeps the names joined by ":", so a name '
+                                                            'cannot contain one' % name))
+            problems.extend(interface_name_problems('trusted_host_interfaces', name))
         return problems
 
     def batch_problems(self, desired_configs, existing_networks):
@@ -62,3 +85,11 @@ class BridgeDriver(Driver):
         if self.module is None:
             return []
         return bridge_name_problems(desired_configs, lambda: link_kinds_from_json(ip_json(self.module, '-d', 'link', 'show')))
+
+
+def _family(value):
+    """4 or 6 for an address or subnet, None when it is not one (the generic checks name that)."""
+    try:
+        return _ipam.ip_version(value)
+    except ValueError:
+        return None

@@ -12,12 +12,13 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import complete_config, subnet_sort_key, with_docker_defaults
 
 
-def carry_docker_choices(subnets, existing_subnets):
+def carry_docker_choices(subnets, existing_subnets, ipv4=True):
     """Desired subnets with what Docker chose for the existing network where the config leaves it open.
 
     A gateway not given is the one the network has: Docker picked it, and a new network would get the
     first address of an ip_range instead, which a container may hold. A list without IPv4 subnets
-    keeps the IPv4 pool Docker added by itself (Engine 20.10 always adds one).
+    keeps the IPv4 pool Docker added by itself (Engine 20.10 always adds one), unless the network is
+    to have no IPv4 (``ipv4`` false: enable_ipv4 false).
     """
     if subnets is None or not existing_subnets:
         return subnets
@@ -29,9 +30,14 @@ def carry_docker_choices(subnets, existing_subnets):
         if not entry.get('gateway') and old is not None and old.get('gateway'):
             entry['gateway'] = old['gateway']
         carried.append(entry)
-    if not any(subnet_sort_key(entry)[0] == 4 for entry in subnets):
+    if ipv4 and not any(subnet_sort_key(entry)[0] == 4 for entry in subnets):
         carried.extend(dict(entry) for entry in existing_subnets if subnet_sort_key(entry)[0] == 4)
     return carried
+
+
+def _ipv4(desired):
+    """Whether the network is to have IPv4 (only enable_ipv4 false, a bridge field, says it is not)."""
+    return desired.get('enable_ipv4') is not False
 
 
 def differences(spec, desired, existing, state):
@@ -45,7 +51,8 @@ def differences(spec, desired, existing, state):
     found = []
     if desired['subnets'] is not None:
         wanted = sorted((with_docker_defaults(entry) for entry in
-                         carry_docker_choices(desired['subnets'], existing['subnets'])), key=subnet_sort_key)
+                         carry_docker_choices(desired['subnets'], existing['subnets'], _ipv4(desired))),
+                        key=subnet_sort_key)
         if wanted != existing['subnets']:
             found.append('subnets')
     for key, field in spec.top_level.items():
@@ -79,7 +86,7 @@ def differences(spec, desired, existing, state):
 def target_config(spec, desired, existing, state):
     """What the network becomes: under ``merged`` the existing one with the given fields laid over."""
     if existing is not None and desired.get('subnets') is not None:
-        desired = dict(desired, subnets=carry_docker_choices(desired['subnets'], existing['subnets']))
+        desired = dict(desired, subnets=carry_docker_choices(desired['subnets'], existing['subnets'], _ipv4(desired)))
     if existing is None or state in ('replaced', 'overridden'):
         return complete_config(spec, desired)
     target = dict(existing)

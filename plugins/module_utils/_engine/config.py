@@ -52,7 +52,19 @@ def option_value(kind, value):
             return [int(str(item).strip()) for item in items if str(item).strip() != '']
         except ValueError:
             return str(value)
+    if kind == 'name_list':
+        # Docker stores "eth0:eth1"; the module takes and returns the names as a set.
+        items = value if isinstance(value, (list, tuple)) else str(value).split(':')
+        names = sorted(set(str(item).strip() for item in items if str(item).strip()))
+        return names or None
     return str(value)
+
+
+def option_text(option, value):
+    """A driver option's value as Docker keeps it in the network's Options."""
+    if option.kind == 'name_list':
+        return ':'.join(value)
+    return docker_option_text(value)
 
 
 def docker_option_text(value):

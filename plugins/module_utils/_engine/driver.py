@@ -35,11 +35,14 @@ class DriverOption:
     ``bool``, ``address``; ``flag`` for a present-but-empty key (overlay's ``encrypted``); ``id_list``
     for comma-separated numbers (VXLAN ids). ``default`` is what Docker behaves as when the option
     is absent (``None``: no fixed value); under ``replaced`` an option not given is compared with it.
+    ``name_list``: interface names Docker keeps joined by ``:`` (bridge's trusted_host_interfaces), a set
+    to the module (sorted, no repeats; an empty list is the option not set).
     ``allocated_by_docker``: Docker picks a value when none is given (overlay VXLAN ids); like
     subnets, not giving one accepts Docker's choice, also under replaced. ``choices`` go into the argspec.
     """
 
-    ARGSPEC_TYPES = dict(str='str', int='int', bool='bool', address='str', flag='bool', id_list='list')
+    ARGSPEC_TYPES = dict(str='str', int='int', bool='bool', address='str', flag='bool', id_list='list', name_list='list')
+    LIST_ELEMENTS = dict(id_list='int', name_list='str')
 
     def __init__(self, docker_key, kind='str', default=None, allocated_by_docker=False, choices=None):
         self.docker_key = docker_key
@@ -49,7 +52,7 @@ class DriverOption:
         self.choices = choices
 
     def argspec(self):
-        return _argspec(self.ARGSPEC_TYPES[self.kind], self.choices, 'int' if self.kind == 'id_list' else None)
+        return _argspec(self.ARGSPEC_TYPES[self.kind], self.choices, self.LIST_ELEMENTS.get(self.kind))
 
 
 class TopLevelField:
@@ -60,16 +63,19 @@ class TopLevelField:
     CLI does not send it); ``'dict'`` (string map, e.g. IPAM options); ``'network_ref'`` (``ConfigFrom``:
     the API's ``{"Network": name}``, a plain name in the config format). A ``default`` of ``None``
     means Docker (or a plugin) decides: a field that is not given is then never compared, also
-    under ``replaced``. ``choices`` go into the argspec.
+    under ``replaced``. ``choices`` go into the argspec. ``sent_when_not_default``: the field is only
+    sent when it differs from the default (EnableIPv4: engines before 28.0 do not know it, and a
+    payload that does not need it stays as every engine reads it).
     """
 
     ARGSPEC_TYPES = dict(bool='bool', str='str', dict='dict', network_ref='str')
 
-    def __init__(self, api_key, default=False, kind='bool', choices=None):
+    def __init__(self, api_key, default=False, kind='bool', choices=None, sent_when_not_default=False):
         self.api_key = api_key
         self.default = default
         self.kind = kind
         self.choices = choices
+        self.sent_when_not_default = sent_when_not_default
 
     def argspec(self):
         return _argspec(self.ARGSPEC_TYPES[self.kind], self.choices)
@@ -106,7 +112,8 @@ class TopLevelField:
     def from_api(self, value):
         """The config-format value of what the Engine API reports (GET /networks)."""
         if self.kind == 'bool':
-            return bool(value)
+            # An engine that does not report the field behaves as its default (EnableIPv4 before 28.0).
+            return self.default if value is None else bool(value)
         if self.kind == 'network_ref':
             # Docker reports {"Network": ""} for a network that is not made from a config-only one.
             return (value or {}).get('Network') or None
@@ -117,6 +124,8 @@ class TopLevelField:
 
     def to_api(self, value):
         """The Engine API value to send, or None to leave the field out of the request."""
+        if self.sent_when_not_default and (value is None or value == self.default):
+            return None
         if self.kind == 'bool':
             return bool(value)
         if self.kind == 'dict':

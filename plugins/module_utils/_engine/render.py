@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import docker_option_text
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import docker_option_text, option_text
 
 
 def render_payload(spec, config):
@@ -25,7 +25,7 @@ def render_payload(spec, config):
             if config[name]:
                 options[option.docker_key] = ''
         else:
-            options[option.docker_key] = docker_option_text(config[name])
+            options[option.docker_key] = option_text(option, config[name])
     pools = []
     for entry in config.get('subnets') or []:
         pool = dict(Subnet=entry['subnet'])

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _client
+from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _client_errors
 
 
 class ModuleFailed(Exception):
@@ -96,20 +96,20 @@ class ExplainedError(Exception):
 
 
 def test_reason_prefers_the_daemon_explanation():
-    assert _client._reason(ExplainedError('network with name lan already exists')) == \
+    assert _client_errors.reason(ExplainedError('network with name lan already exists')) == \
         'network with name lan already exists'
 
 
 def test_reason_decodes_a_bytes_explanation():
-    assert _client._reason(ExplainedError(b'invalid pool request')) == 'invalid pool request'
+    assert _client_errors.reason(ExplainedError(b'invalid pool request')) == 'invalid pool request'
 
 
 def test_reason_falls_back_to_the_class_name_for_an_empty_error():
-    assert _client._reason(RuntimeError()) == 'RuntimeError'
+    assert _client_errors.reason(RuntimeError()) == 'RuntimeError'
 
 
 def test_reason_keeps_an_ordinary_message():
-    assert _client._reason(ValueError('bad value')) == 'bad value'
+    assert _client_errors.reason(ValueError('bad value')) == 'bad value'
 
 
 def _sdk_error_caused_by(os_error):
@@ -126,12 +126,12 @@ def _sdk_error_caused_by(os_error):
 
 def test_reason_for_a_missing_socket_is_the_os_error():
     error = _sdk_error_caused_by(FileNotFoundError(2, 'No such file or directory'))
-    assert _client._reason(error) == 'No such file or directory'
+    assert _client_errors.reason(error) == 'No such file or directory'
 
 
 def test_reason_for_a_refused_tcp_connection_is_the_os_error():
     error = _sdk_error_caused_by(ConnectionRefusedError(111, 'Connection refused'))
-    assert _client._reason(error) == 'Connection refused'
+    assert _client_errors.reason(error) == 'Connection refused'
 
 
 class FakeResponse:

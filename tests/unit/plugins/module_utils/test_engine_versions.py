@@ -64,3 +64,21 @@ def test_a_pinned_older_api_version_is_named():
 def test_an_option_without_a_rule_works_everywhere():
     assert _engine_versions.release_of('mtu', 1400) is None
     assert host('1.41', '20.10.24').option_problem('mtu', 1400) is None
+
+
+def documented_releases():
+    """{(option, value or None): release} from the table of docs/engine_versions.md."""
+    import os
+    import re
+    page = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'engine_versions.md')
+    with open(page) as handle:
+        rows = re.findall(r'^\| `([a-z0-9_]+)(?:: ([a-z-]+))?` \| [a-z_]+ \| ([0-9.]+) \(API ([0-9.]+)\) \|', handle.read(), re.M)
+    return dict(((option, value or None), (release, api)) for option, value, release, api in rows)
+
+
+def test_the_docs_list_every_rule_with_its_release_and_api_version():
+    documented = documented_releases()
+    rules = dict(((option, None), release) for option, release in _engine_versions.OPTION_RELEASES.items())
+    rules.update(_engine_versions.VALUE_RELEASES)
+    for key, release in rules.items():
+        assert documented.get(key) == (release, _engine_versions.ENGINE_API_VERSIONS[release]), key
