@@ -13,15 +13,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib.util
-import inspect
 import json
-import os
-import socket
 import sys
 import traceback
 
-from ansible.module_utils.basic import env_fallback
-
+# Re-exported: modules and tests import these from _client.
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_options import (  # noqa: F401 pylint: disable=unused-import
+    CONNECTION_ARGSPEC, DEFAULT_API_VERSION_PROBE, DEFAULT_DOCKER_HOST, DEFAULT_TIMEOUT, INSTALL_HINT,
+    MINIMUM_SDK_VERSION, _cert_path_file, connection_argspec, this_host)
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_sdk import (  # noqa: F401 pylint: disable=unused-import
+    _hostname_adapter_class, _installed_version, accepts_parameter, sdk_compatibility_problem)
 from ansible_collections.fleetnet.docker.plugins.module_utils._client_errors import (
     DockerAPIError, DockerUnreachable, reason as _reason, unreachable_errors as _unreachable_errors)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import HostEngine, api_at_least
@@ -82,122 +83,6 @@ def __getattr__(name):
     if name == 'HostnameAdapter' and _sdk():
         return _hostname_adapter_class()
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
-
-
-def compare_version(v1, v2):
-    """As the SDK's docker.utils.compare_version: 1 when v2 is newer than v1, 0 when equal, -1 when older."""
-    first, second = _version_tuple(v1), _version_tuple(v2)
-    return (second > first) - (second < first)
-
-
-DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
-DEFAULT_TIMEOUT = 60
-# The version a client is made with before it asks the daemon for the real one (see _connect).
-DEFAULT_API_VERSION_PROBE = '1.24'
-# Debian 12's python3-docker. What the SDK lacks before 7 (mac_address on connect, data_path_port on
-# swarm init) is sent another way or refused with a message, see connect_container and require_sdk.
-MINIMUM_SDK_VERSION = '5.0.3'
-INSTALL_HINT = 'the role fleetnet.docker.prerequisites installs it'
-
-# The options and environment variables of community.docker, read the same way: the option, then
-# the managed node's environment variable, then the default (DOCKER_CERT_PATH: see _cert_path_file).
-CONNECTION_ARGSPEC = dict(
-    docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, aliases=['docker_url'],
-                     fallback=(env_fallback, ['DOCKER_HOST'])),
-    tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
-    validate_certs=dict(type='bool', default=False, aliases=['tls_verify'], fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
-    ca_path=dict(type='path', aliases=['ca_cert', 'cacert_path']),
-    client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
-    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
-    tls_hostname=dict(type='str', fallback=(env_fallback, ['DOCKER_TLS_HOSTNAME'])),
-    api_version=dict(type='str', default='auto', aliases=['docker_api_version'],
-                     fallback=(env_fallback, ['DOCKER_API_VERSION'])),
-    timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
-)
-
-
-def connection_argspec(**module_options):
-    """Argspec of a module: its own options plus the shared connection options."""
-    spec = dict(CONNECTION_ARGSPEC)
-    spec.update(module_options)
-    return spec
-
-
-def this_host():
-    """Name of the managed node, used to say where an error happened."""
-    return socket.gethostname()
-
-
-def _version_tuple(version):
-    return tuple(int(part) for part in str(version).split('.') if part.isdigit())
-
-
-def sdk_compatibility_problem(sdk_version, requests_version, urllib3_version):
-    """Why this SDK cannot work with the installed requests or urllib3, or None.
-
-    SDKs before 7.1 fail on every request with requests 2.32 or newer ("Not supported URL scheme
-    http+docker"), and before 6.1 with urllib3 2; distributions ship them with older ones.
-    """
-    sdk = _version_tuple(sdk_version)
-    if sdk < _version_tuple(MINIMUM_SDK_VERSION):
-        return 'is version %s; fleetnet.docker needs %s or newer' % (sdk_version, MINIMUM_SDK_VERSION)
-    if sdk < (7, 1) and requests_version and _version_tuple(requests_version) >= (2, 32):
-        return 'is version %s, which does not work with requests %s (2.32 or newer needs the SDK 7.1 or newer)' \
-            % (sdk_version, requests_version)
-    if sdk < (6, 1) and urllib3_version and _version_tuple(urllib3_version) >= (2,):
-        return 'is version %s, which does not work with urllib3 %s (urllib3 2 needs the SDK 6.1 or newer)' \
-            % (sdk_version, urllib3_version)
-    return None
-
-
-def _installed_version(package):
-    try:
-        return __import__(package).__version__
-    except (ImportError, AttributeError):
-        return None
-
-
-def accepts_parameter(method, parameter):
-    """Whether an SDK method takes the keyword ``parameter`` (older SDKs lack some)."""
-    try:
-        return parameter in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-_ADAPTER = []
-
-
-def _hostname_adapter_class():
-    """HostnameAdapter, made on first use: it subclasses requests' HTTPAdapter, which comes with the SDK."""
-    if _ADAPTER:
-        return _ADAPTER[0]
-    from requests.adapters import HTTPAdapter
-
-    class HostnameAdapter(HTTPAdapter):
-        """HTTPS to the daemon, checking its certificate against ``hostname`` rather than the URL's host.
-
-        tls_hostname (DOCKER_TLS_HOSTNAME): the SDK 7 dropped assert_hostname, so the check is set on the
-        connection pools here, the same way on every SDK version.
-        """
-
-        def __init__(self, hostname, **kwargs):
-            self.tls_hostname = hostname
-            super(HostnameAdapter, self).__init__(**kwargs)
-
-        def init_poolmanager(self, *args, **kwargs):
-            kwargs['assert_hostname'] = self.tls_hostname
-            super(HostnameAdapter, self).init_poolmanager(*args, **kwargs)
-
-    _ADAPTER.append(HostnameAdapter)
-    return HostnameAdapter
-
-
-def _cert_path_file(name):
-    cert_path = os.environ.get('DOCKER_CERT_PATH')
-    if cert_path:
-        return os.path.join(cert_path, name)
-    return None
 
 
 class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls):
