@@ -57,6 +57,7 @@ class UnixSocketAPI:
         self._timeout = timeout
         self._socket = None
         self._reader = None
+        self._answer_started = False
         self.server_version = None
         if version is None:
             self.server_version = self.call('GET', '/version', versioned=False)
@@ -74,17 +75,31 @@ class UnixSocketAPI:
             head += 'Content-Type: application/json\r\n'
         if body is not None or method in ('POST', 'PUT'):
             head += 'Content-Length: %d\r\n' % len(data)
-        try:
-            if self._socket is None:
-                self._open()
-            self._socket.sendall(head.encode('latin-1') + b'\r\n' + data)
-            status, content = self._response()
-        except Exception:
-            self.close()  # a broken keep-alive connection is not reused
-            raise
+        status, content = self._exchange(head.encode('latin-1') + b'\r\n' + data)
         if status >= 400:
             raise EngineAnswer(status, _explanation(content))
         return json.loads(content.decode('utf-8')) if content.strip() else None
+
+    def _exchange(self, request):
+        """Send one request and read its answer. A kept-alive connection the daemon closed while idle (it
+        restarted, say) fails before any answer: that request is sent once more on a new connection,
+        as HTTP clients do; a failure after the answer began, or on a new connection, is raised."""
+        for attempt in (1, 2):
+            reused = self._socket is not None
+            self._answer_started = False
+            try:
+                if not reused:
+                    self._open()
+                self._socket.sendall(request)
+                return self._response()
+            except (ConnectionResetError, BrokenPipeError):
+                self.close()
+                if not reused or self._answer_started or attempt == 2:
+                    raise
+            except Exception:
+                self.close()  # a broken keep-alive connection is not reused
+                raise
+        raise AssertionError('not reached')
 
     def _open(self):
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -100,6 +115,7 @@ class UnixSocketAPI:
     def _response(self):
         """(status, body) of the next answer on the connection."""
         status_line = self._line()
+        self._answer_started = True
         parts = status_line.split(None, 2)
         if len(parts) < 2 or not parts[0].startswith(b'HTTP/'):
             raise NotHTTP('the socket answered %r, not HTTP' % status_line[:60])

@@ -181,3 +181,55 @@ def test_the_local_socket_reports_dockers_refusal_and_a_missing_daemon_as_the_sd
         _client.DockerClient(module, raise_errors=True)
     assert str(unreachable.value) == ('cannot reach the Docker daemon at unix://%s/none.sock: No such file or directory'
                                       % tmp_path)
+
+
+class EngineClosingIdleConnections(EngineOnASocket):
+    """As EngineOnASocket, but it closes each connection after one answer without saying so (a daemon
+    that restarted, or dropped an idle keep-alive connection), and fails one request mid-answer when told."""
+
+    def __init__(self, path, networks, cut_mid_answer=False):
+        super(EngineClosingIdleConnections, self).__init__(path, networks)
+        self.cut_mid_answer = cut_mid_answer
+
+    def run(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            with connection, connection.makefile('rb') as incoming:
+                line = incoming.readline().decode()
+                while incoming.readline() not in (b'\r\n', b''):
+                    pass
+                self.requests.append(tuple(line.split()[:2]))
+                body = dict(Version='20.10.24', ApiVersion='1.41') if line.split()[1] == '/version' else self.networks
+                data = json.dumps(body).encode()
+                if self.cut_mid_answer and len(self.requests) > 1:
+                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' % (len(data), data[:3]))
+                else:
+                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' % (len(data), data))
+
+
+def test_a_kept_alive_connection_the_daemon_closed_is_opened_again_once(tmp_path):
+    path = os.path.join(str(tmp_path), 'docker.sock')
+    engine = EngineClosingIdleConnections(path, existing())
+    engine.start()
+    module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
+    client = _client.DockerClient(module, raise_errors=True)
+    assert client.list_networks() == existing()
+    assert client.list_networks() == existing()
+    engine.listener.close()
+    # Each request reached the daemon once: a request is sent again only when no answer had begun.
+    assert engine.requests == [('GET', '/version'), ('GET', '/v1.41/networks'), ('GET', '/v1.41/networks')]
+
+
+def test_an_answer_cut_off_midway_is_not_sent_again(tmp_path):
+    path = os.path.join(str(tmp_path), 'docker.sock')
+    engine = EngineClosingIdleConnections(path, existing(), cut_mid_answer=True)
+    engine.start()
+    module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
+    client = _client.DockerClient(module, raise_errors=True)
+    with pytest.raises(_client.DockerUnreachable):
+        client.list_networks()
+    engine.listener.close()
+    assert engine.requests == [('GET', '/version'), ('GET', '/v1.41/networks')]
