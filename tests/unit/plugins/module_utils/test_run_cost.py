@@ -121,30 +121,34 @@ class EngineOnASocket(threading.Thread):
             except OSError:
                 return
             with connection, connection.makefile('rb') as incoming:
-                while True:
-                    line = incoming.readline().decode()
-                    if not line:
-                        break
-                    while incoming.readline() not in (b'\r\n', b''):
-                        pass  # headers; these requests have no body
-                    method, target = line.split()[:2]
-                    self.requests.append((method, target))
-                    if target == '/version':
-                        body = dict(Version='20.10.24', ApiVersion='1.41')
-                    elif target == '/v1.41/networks':
-                        body = self.networks
-                    else:
-                        body = dict(message='page not found')
-                    data = json.dumps(body).encode()
-                    if 'message' in body:
-                        connection.sendall(b'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n'
-                                           b'Content-Length: %d\r\n\r\n%s' % (len(data), data))
-                        continue
-                    # In two chunks, as dockerd sends a long answer.
-                    half = len(data) // 2
-                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked'
-                                       b'\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n'
-                                       % (half, data[:half], len(data) - half, data[half:]))
+                self.serve(connection, incoming)
+
+    def serve(self, connection, incoming):
+        """Answer the requests of one connection until the client closes it."""
+        while True:
+            line = incoming.readline().decode()
+            if not line:
+                break
+            while incoming.readline() not in (b'\r\n', b''):
+                pass  # headers; these requests have no body
+            method, target = line.split()[:2]
+            self.requests.append((method, target))
+            if target == '/version':
+                body = dict(Version='20.10.24', ApiVersion='1.41')
+            elif target == '/v1.41/networks':
+                body = self.networks
+            else:
+                body = dict(message='page not found')
+            data = json.dumps(body).encode()
+            if 'message' in body:
+                connection.sendall(b'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n'
+                                   b'Content-Length: %d\r\n\r\n%s' % (len(data), data))
+                continue
+            # In two chunks, as dockerd sends a long answer.
+            half = len(data) // 2
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked'
+                               b'\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n'
+                               % (half, data[:half], len(data) - half, data[half:]))
 
 
 def test_the_client_sends_a_no_op_as_two_requests_on_one_connection_without_the_sdk(tmp_path):
@@ -191,23 +195,18 @@ class EngineClosingIdleConnections(EngineOnASocket):
         super(EngineClosingIdleConnections, self).__init__(path, networks)
         self.cut_mid_answer = cut_mid_answer
 
-    def run(self):
-        while True:
-            try:
-                connection, _address = self.listener.accept()
-            except OSError:
-                return
-            with connection, connection.makefile('rb') as incoming:
-                line = incoming.readline().decode()
-                while incoming.readline() not in (b'\r\n', b''):
-                    pass
-                self.requests.append(tuple(line.split()[:2]))
-                body = dict(Version='20.10.24', ApiVersion='1.41') if line.split()[1] == '/version' else self.networks
-                data = json.dumps(body).encode()
-                if self.cut_mid_answer and len(self.requests) > 1:
-                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' % (len(data), data[:3]))
-                else:
-                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' % (len(data), data))
+    def serve(self, connection, incoming):
+        """Answer one request, then close the connection."""
+        line = incoming.readline().decode()
+        while incoming.readline() not in (b'\r\n', b''):
+            pass
+        self.requests.append(tuple(line.split()[:2]))
+        body = dict(Version='20.10.24', ApiVersion='1.41') if line.split()[1] == '/version' else self.networks
+        data = json.dumps(body).encode()
+        if self.cut_mid_answer and len(self.requests) > 1:
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' % (len(data), data[:3]))
+        else:
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' % (len(data), data))
 
 
 def test_a_kept_alive_connection_the_daemon_closed_is_opened_again_once(tmp_path):
