@@ -50,7 +50,6 @@ def unreachable_errors():
     return tuple(errors)
 
 
-
 def reason(exc):
     """Short, single-line reason from an SDK or connection error."""
     explanation = getattr(exc, 'explanation', None)
