@@ -18,6 +18,8 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner impo
 
 TOKEN = 'SWMTKN-1-secret-worker-token'
 MANAGER = {'NodeID': 'm1', 'Addr': '10.0.0.1:2377'}
+CONTROL_GONE = ('rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: '
+                'dial unix /run/docker/swarm/control.sock: connect: no such file or directory"')
 
 
 class FakeEngine:
@@ -34,11 +36,24 @@ class FakeEngine:
         # What `pending` turns into on the next reads (a join finishing in the background).
         self.states_after_pending = list(states_after_pending or [])
         self.writes = []
+        self.control_gone_reads = None
 
     def info(self):
         if self.swarm['LocalNodeState'] == 'pending' and self.states_after_pending:
             self.swarm['LocalNodeState'] = self.states_after_pending.pop(0)
+        if self.control_gone_reads is not None:
+            if self.control_gone_reads == 0:
+                # The demotion has reached this node: a worker now.
+                self.swarm.update(ControlAvailable=False, Error='', Managers=0)
+                self.control_gone_reads = None
+            else:
+                self.control_gone_reads -= 1
         return {'Swarm': copy.deepcopy(self.swarm)}
+
+    def demoted(self, reads):
+        """This manager was demoted: for `reads` reads it says it is one, with its control socket gone."""
+        self.swarm.update(LocalNodeState='active', ControlAvailable=True, Error=CONTROL_GONE)
+        self.control_gone_reads = reads
 
     def inspect_swarm(self):
         return {'ID': 'c1', 'Spec': copy.deepcopy(DEFAULT_SPEC), 'Version': {'Index': 7},
@@ -244,3 +259,20 @@ def test_the_host_lock_is_exclusive(tmp_path):
                 pass
     with HostLock(path, seconds=0):
         pass
+
+
+def test_gathered_on_a_demoted_manager_waits_until_it_answers_as_a_worker():
+    engine = FakeEngine(state='active', control=True)
+    engine.demoted(reads=3)
+    result = run(engine, settle_seconds=30, state='gathered')
+    assert result['swarm']['role'] == 'worker' and engine.control_gone_reads is None
+
+
+def test_a_manager_whose_control_api_never_answers_fails_with_its_state_and_dockers_error():
+    engine = FakeEngine(state='active', control=True, nodes=[manager_node('n1', 'h1')])
+    engine.demoted(reads=10 ** 6)
+    result = run(engine, state='node_present', node='h1', role='worker', availability=None, node_labels=None)
+    assert result['failed'] and engine.writes == []
+    assert result['msg'].startswith('h2: this node says it is a swarm manager (state active), but its control API has '
+                                    'not answered for 0 seconds: rpc error: code = Unavailable')
+    assert 'control.sock' in result['msg']
