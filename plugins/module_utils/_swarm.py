@@ -241,6 +241,20 @@ def membership_view(info_swarm, cluster=None):
     return view
 
 
+def manager_unavailable(info_swarm):
+    """Docker's error when this node counts itself a manager but its control API does not answer, else None.
+
+    A manager on its way out keeps ControlAvailable for a few seconds after its control socket is
+    gone, and docker info then carries the error of its own call to it ("dial unix
+    /run/docker/swarm/control.sock: connect: no such file or directory"). Engine 28.5 shows this for
+    about five seconds after the swarm leader is demoted; every manager call fails meanwhile.
+    """
+    info_swarm = info_swarm or {}
+    if info_swarm.get('LocalNodeState') == 'active' and info_swarm.get('ControlAvailable'):
+        return info_swarm.get('Error') or None
+    return None
+
+
 def inactive_view():
     return membership_view({'LocalNodeState': 'inactive'})
 

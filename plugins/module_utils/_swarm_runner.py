@@ -26,6 +26,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
     demotion_problem,
     find_nodes,
     inactive_view,
+    manager_unavailable,
     membership_view,
     node_spec,
     node_view,
@@ -126,14 +127,25 @@ class SwarmRunner:
         return self.client.call('reading the swarm state (docker info)', self.client.read_info).get('Swarm') or {}
 
     def settled_info(self):
-        """The Swarm section of docker info once a join in progress has ended, or after settle_seconds."""
+        """The Swarm section of docker info once it has settled, waiting at most settle_seconds.
+
+        Settled: a join in progress (`pending`) has ended (not waited for in check mode), and a node
+        that says it is a manager answers as one: a demoted manager says so for a few seconds after
+        its control socket is gone, and every read of the swarm would fail meanwhile.
+        """
+        def unsettled(info):
+            pending = info.get('LocalNodeState') == 'pending' and not self.module.check_mode
+            return pending or manager_unavailable(info)
         info = self.info_swarm()
-        if self.module.check_mode:
-            return info
         deadline = time.monotonic() + self.settle_seconds
-        while info.get('LocalNodeState') == 'pending' and time.monotonic() < deadline:
+        while unsettled(info) and time.monotonic() < deadline:
             self.sleep(1)
             info = self.info_swarm()
+        error = manager_unavailable(info)
+        if error:
+            self.fail('this node says it is a swarm manager (state %s), but its control API has not answered for %d '
+                      'seconds: %s. A manager being demoted or stopping says so for a moment; if this lasts, look at '
+                      'this host\'s dockerd' % (info.get('LocalNodeState'), self.settle_seconds, error))
         return info
 
     def inspect_swarm(self):
@@ -181,7 +193,7 @@ class SwarmRunner:
 
     # -- states
     def state_gathered(self):
-        info = self.info_swarm()
+        info = self.settled_info()
         view = membership_view(info)
         swarm = dict(view)
         if view['role'] == 'manager':
@@ -353,7 +365,7 @@ class SwarmRunner:
         return self.client.call('listing the swarm nodes', self.client.swarm_nodes)
 
     def state_node_present(self):
-        self.require_manager(self.info_swarm(), 'state=node_present')
+        self.require_manager(self.settled_info(), 'state=node_present')
         name = self.params['node']
         nodes = self.nodes()
         found = [node for node in find_nodes(nodes, name) if (node.get('Status') or {}).get('State') != 'down']
@@ -380,7 +392,7 @@ class SwarmRunner:
         return self.result(before, after)
 
     def state_node_absent(self):
-        self.require_manager(self.info_swarm(), 'state=node_absent')
+        self.require_manager(self.settled_info(), 'state=node_absent')
         name = self.params['node']
         found = find_nodes(self.nodes(), name)
         # A dict, not a bare list: Ansible's diff display only renders strings and dicts.

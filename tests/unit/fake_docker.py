@@ -72,6 +72,10 @@ def attachment(network, address=None, aliases=(), static=True, mac='02:42:0a:00:
                 MacAddress=mac, DriverOpts=None, GlobalIPv6Address='')
 
 
+# What `docker info` says of a demoted leader for a few seconds on Docker 28.5.
+CONTROL_GONE = ('rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: '
+                'dial unix /run/docker/swarm/control.sock: connect: no such file or directory"')
+
 class FakeDocker:
     """Stands in for DockerClient (the typed methods only), with a daemon kept in memory."""
 
@@ -100,6 +104,7 @@ class FakeDocker:
         self.join_error = None
         self.join_leaves = 'pending'
         self.states_after_pending = []
+        self.control_gone_reads = None
         self.cluster = {'ID': 'c1', 'Spec': {}, 'Version': {'Index': 7},
                         'JoinTokens': {'Worker': SWARM_TOKEN, 'Manager': SWARM_TOKEN + '-manager'}}
         # Plugins: the privileges a registry reference asks for.
@@ -287,7 +292,20 @@ class FakeDocker:
         self._record('read_info', sdk=True)
         if self.swarm['LocalNodeState'] == 'pending' and self.states_after_pending:
             self.swarm['LocalNodeState'] = self.states_after_pending.pop(0)
+        if self.control_gone_reads is not None:
+            if self.control_gone_reads == 0:
+                # The demotion has reached this node: a worker now.
+                self.swarm.update(ControlAvailable=False, Error='', Managers=0)
+                self.control_gone_reads = None
+            else:
+                self.control_gone_reads -= 1
         return copy.deepcopy(self._info)
+
+    def demoted(self, reads):
+        """This manager was demoted: for ``reads`` reads it still says it is one, its control socket gone
+        (Docker 28.5 after the leader's demotion)."""
+        self.swarm.update(LocalNodeState='active', ControlAvailable=True, Error=CONTROL_GONE)
+        self.control_gone_reads = reads
 
     def read_version(self):
         self._record('read_version', sdk=True)

@@ -11,6 +11,11 @@
 #   joins    two joins of one host at the same time, the first held up by cutting h1's link (the
 #            module, join_twice.yml): both pass, h2 one member of h1's swarm
 #   nolog    a join that fails under no_log says what failed, not "censored"
+#   leader   the leader h1 demoted by h2, then read on h1 at once: the read waits until h1 answers as a
+#            worker (Engine 28.5 keeps a demoted leader's manager flag for seconds after its control
+#            socket is gone; the read failed there), leader_demotion.yml
+#   quorum   managers h1, h2, h3 with h3 cut off: managers [h1] would demote h2 and leave 1 of 2 managers
+#            reachable, so the role fails naming h3 and nothing changes; with h3 back the same converges
 # After each case its output is searched for the swarm's join tokens.
 # Usage: membership.sh INVENTORY [CASE ...]
 set -eu
@@ -157,8 +162,50 @@ case_nolog() {
     no_tokens h1
 }
 
+# wait_manager_status MANAGER HOST STATUS: MANAGER's node list shows HOST's manager status as STATUS.
+wait_manager_status() {
+    local tries=0
+    until [ "$(on "$1" docker node ls --filter "name=$2" --format '{{.ManagerStatus}}')" = "$3" ]; do
+        tries=$((tries + 1)); [ $tries -lt 60 ] || fail "$2 is not $3 on $1: $(on "$1" docker node ls)"; sleep 1
+    done
+}
+
+case_leader() {
+    leave_all
+    init_on h1
+    join_cli h2 h1 manager
+    wait_manager_status h1 h2 Reachable
+    ansible-playbook -i "$inventory" leader_demotion.yml >"$logs/leader" 2>&1 ||
+        fail "reading the demoted leader failed: $(shown leader)"
+    no_tokens h2
+}
+
+# managers_of MANAGER: the hostnames MANAGER's node list shows as managers, sorted, comma-separated.
+managers_of() { on "$1" docker node ls --format '{{.Hostname}} {{.ManagerStatus}}' | awk '$2 != "" {print $1}' | sort | paste -sd, -; }
+
+case_quorum() {
+    leave_all
+    init_on h1
+    join_cli h2 h1 manager
+    join_cli h3 h1 manager
+    wait_manager_status h1 h3 Reachable
+    local cluster
+    cluster=$(cluster_of h1)
+    ip link set "$(fleet_link h3)" down
+    wait_manager_status h1 h3 Unreachable
+    ! role quorum h1 h2,h3 || { ip link set "$(fleet_link h3)" up; fail "the role passed although h3 is cut off"; }
+    ip link set "$(fleet_link h3)" up
+    grep -q 'node "h2" is not demoted: the 2 managers left would have 1 reachable (2 needed for a quorum; unreachable: h3)' \
+        "$logs/quorum" || fail "the refusal does not name the quorum and h3: $(shown quorum)"
+    [ "$(managers_of h1)" = h1,h2,h3 ] || fail "the managers changed: $(managers_of h1)"
+    wait_manager_status h1 h3 Reachable
+    role quorum-kept h1 h2,h3 || fail "with h3 back, managers [h1] failed: $(shown quorum-kept)"
+    expect h1 h2,h3 -e "cluster_id=$cluster"
+    no_tokens h1
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(check adopt rerun change two stuck twice joins nolog)
+[ ${#cases[@]} -gt 0 ] || cases=(check adopt rerun change two stuck twice joins nolog leader quorum)
 for case in "${cases[@]}"; do
     started=$SECONDS
     "case_$case"

@@ -10,6 +10,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
     apply_settings_to_spec,
     changed_fields,
     find_nodes,
+    manager_unavailable,
     membership_view,
     merge_labels,
     node_spec,
@@ -143,3 +144,17 @@ def test_membership_view():
     assert membership_view(manager)['role'] == 'manager'
     assert membership_view(manager)['cluster_id'] == 'c'
     assert membership_view({'LocalNodeState': 'inactive', 'NodeID': ''})['role'] is None
+
+
+CONTROL_GONE = ('rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: '
+                'dial unix /run/docker/swarm/control.sock: connect: no such file or directory"')
+
+
+def test_manager_unavailable_is_a_manager_whose_own_control_api_fails():
+    # What Engine 28.5 said on a leader for about five seconds after its demotion.
+    assert manager_unavailable({'LocalNodeState': 'active', 'ControlAvailable': True, 'Error': CONTROL_GONE}) == CONTROL_GONE
+    assert manager_unavailable({'LocalNodeState': 'active', 'ControlAvailable': True, 'Error': ''}) is None
+    # A worker or a failed join carries an error of its own, which is not the control API's.
+    assert manager_unavailable({'LocalNodeState': 'active', 'ControlAvailable': False, 'Error': 'x'}) is None
+    assert manager_unavailable({'LocalNodeState': 'error', 'ControlAvailable': False, 'Error': 'timeout'}) is None
+    assert manager_unavailable({}) is None

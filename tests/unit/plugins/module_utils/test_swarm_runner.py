@@ -302,3 +302,20 @@ def test_node_absent_removes_a_down_node_and_refuses_a_live_one_without_force():
     assert engine.writes() == [('remove_node', 'n3', {'force': False})] and result['after'] == {'nodes': []}
     live = run(manager(nodes=[manager_node('n3', 'h3')]), state='node_absent', node='h3')
     assert 'node "h3" (n3) is ready, not down' in live['msg']
+
+
+def test_gathered_on_a_demoted_manager_waits_until_it_answers_as_a_worker():
+    engine = manager()
+    engine.demoted(reads=3)
+    result = run(engine, settle_seconds=30, state='gathered')
+    assert result['swarm']['role'] == 'worker' and engine.control_gone_reads is None
+
+
+def test_a_manager_whose_control_api_never_answers_fails_with_its_state_and_dockers_error():
+    engine = manager(nodes=[manager_node('n1', 'h1')])
+    engine.demoted(reads=10 ** 6)
+    result = run(engine, state='node_present', node='h1', role='worker', availability=None, node_labels=None)
+    assert result['failed'] and engine.writes() == []
+    assert result['msg'].startswith('h2: this node says it is a swarm manager (state active), but its control API has '
+                                    'not answered for 0 seconds: rpc error: code = Unavailable')
+    assert 'control.sock' in result['msg']
