@@ -76,6 +76,7 @@ def attachment(network, address=None, aliases=(), static=True, mac='02:42:0a:00:
 CONTROL_GONE = ('rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: '
                 'dial unix /run/docker/swarm/control.sock: connect: no such file or directory"')
 
+
 class FakeDocker:
     """Stands in for DockerClient (the typed methods only), with a daemon kept in memory."""
 
