@@ -292,10 +292,13 @@ def main():
     try:
         client = DockerClient(module, raise_errors=True)
         networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
-        version, api_version = client.engine_versions()
+        # As the daemon reports it ("20.10.24+dfsg1": the distribution's build), where messages name the release.
+        reported = client.version() or {}
+        api_version = client.engine_versions()[1]
     except EngineError as exc:
         module.fail_json(**exc.result())
-    module.exit_json(changed=False, networks=networks, engine=dict(version=version, api_version=api_version))
+    module.exit_json(changed=False, networks=networks,
+                     engine=dict(version=reported.get('Version'), api_version=api_version))
 
 
 if __name__ == '__main__':
