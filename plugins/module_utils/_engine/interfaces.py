@@ -40,6 +40,14 @@ def holder_of(wanted, container, network_name, names_by_mac):
     return False, None
 
 
+def lower_name_free(wanted, names_in_use):
+    """Whether an ethN below ``wanted`` is free among ``names_in_use``: Docker 28 would give it to the
+    next interface connected, so another network's interface has to take it first."""
+    if not (wanted or '').startswith('eth') or not wanted[3:].isdigit():
+        return False
+    return any('eth%d' % number not in names_in_use for number in range(int(wanted[3:])))
+
+
 def subnets_of(network):
     """A network inspect result's IPAM config in the form attachments.connect_arguments takes."""
     return [dict(subnet=entry.get('Subnet'), gateway=entry.get('Gateway'),

@@ -16,7 +16,7 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
     connect_arguments, endpoint_from_container, interface_names)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.endpoint_options import RELEASES
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.interfaces import holder_of, subnets_of
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.interfaces import holder_of, lower_name_free, subnets_of
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import new_entry
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
@@ -235,6 +235,10 @@ class Recreate:
             self._displace(entry, container, holder)
         if attached:
             self.client.disconnect_container(container['Id'], network_id, name, container_name=endpoint['name'])
+        if holder is not None and lower_name_free(wanted, set(names.values()) - set([wanted, now])):
+            # A swap (Docker 28.5 started the interfaces the other way round): the moved network takes
+            # the lower name first, so that this one gets ``wanted``.
+            self._restore_displaced(entry)
         self._connect(network_id, name, endpoint, subnets)
 
     def _displace(self, entry, container, holder):

@@ -54,8 +54,8 @@ class NamingDocker(FakeDocker):
         self.names.pop(mac, None)
 
 
-def restarted_without_lan(tmp_path):
-    """f1 as the daemon restarted it: side is eth0 now, lan (journalled with eth0) is missing."""
+def restarted_without_lan(tmp_path, interface='eth0'):
+    """f1 as the daemon restarted it: side is eth0 now, lan (journalled with ``interface``) is missing."""
     lan = docker_network('lan', ['10.1.0.0/24'], gateway='10.1.0.1')
     side = docker_network('side', ['10.2.0.0/24'], gateway='10.2.0.1')
     f1 = container('f1', {'side': attachment(side, '10.2.0.7', ['f1b'], static=False, mac=SIDE_MAC)})
@@ -65,7 +65,7 @@ def restarted_without_lan(tmp_path):
     journal = Journal('k', root=str(tmp_path))
     endpoint = dict(name='f1', id=f1['Id'], running=True, aliases=['web'], ipv4_address='10.1.0.5', ipv6_address=None,
                     current_ipv4='10.1.0.5', current_ipv6=None, links=[], mac_address=LAN_MAC, driver_opts={},
-                    interface='eth0')
+                    interface=interface)
     config = dict(name='lan', subnets=[dict(subnet='10.1.0.0/24', gateway='10.1.0.1')])
     entry = new_entry('lan', 'bridge', lan['Id'], config, dict(config, enable_icc=False), [endpoint])
     journal.write(entry)
@@ -141,9 +141,9 @@ def test_a_container_the_daemon_has_not_restarted_yet_is_started_first_then_reat
     assert daemon.names == {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'}
 
 
-def recover_attached(tmp_path, names):
+def recover_attached(tmp_path, names, interface='eth0'):
     """Cut off mid-reconnect: f1 was already on the new lan when the daemon restarted it, as ``names``."""
-    daemon, journal, recreate, entry = restarted_without_lan(tmp_path)
+    daemon, journal, recreate, entry = restarted_without_lan(tmp_path, interface)
     lan = daemon.network('lan')
     daemon.container('f1')['NetworkSettings']['Networks']['lan'] = attachment(lan, '10.1.0.5', ['web'], mac=LAN_MAC)
     daemon.names = names
@@ -157,6 +157,17 @@ def test_an_attached_interface_the_daemon_restart_renamed_gets_its_name_back(tmp
     assert moves == [('disconnect_container', 'side'), ('disconnect_container', 'lan'), ('connect_container', 'lan'),
                      ('connect_container', 'side')]
     assert daemon.names == {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'}
+    assert journal.entries('bridge') == []
+
+
+def test_a_swapped_pair_the_daemon_restart_made_is_swapped_back(tmp_path):
+    # Seen on 28.5 (network_faults, "mid reconnect"): lan was eth1 and side eth0; Docker 28.5 started f1
+    # the other way round. The lower name must go to side first, or lan would take it again.
+    daemon, journal = recover_attached(tmp_path, {LAN_MAC: 'eth0', SIDE_MAC: 'eth1'}, interface='eth1')
+    moves = [(call[0], call[2]) for call in daemon.calls if call[0] in ('connect_container', 'disconnect_container')]
+    assert moves == [('disconnect_container', 'side'), ('disconnect_container', 'lan'), ('connect_container', 'side'),
+                     ('connect_container', 'lan')]
+    assert daemon.names == {SIDE_MAC: 'eth0', LAN_MAC: 'eth1'}
     assert journal.entries('bridge') == []
 
 
