@@ -294,7 +294,7 @@ def main():
         networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
         # As the daemon reports it ("20.10.24+dfsg1": the distribution's build), where messages name the release.
         reported = client.version() or {}
-        api_version = client.engine_versions()[1]
+        api_version = reported.get('ApiVersion') or client.engine_versions()[1]
     except EngineError as exc:
         module.fail_json(**exc.result())
     module.exit_json(changed=False, networks=networks,
