@@ -272,20 +272,29 @@ def quorum(managers):
 def demotion_problem(nodes, node_id):
     """Why demoting node `node_id` would cost the swarm its raft quorum, or None when it is safe.
 
-    Demoting removes the node from the raft: the remaining managers must still have a majority of
-    reachable members. Docker 20.10 does not refuse this itself when a manager is unreachable.
+    `nodes` as the Engine API lists them. Docker 20.10 does not refuse this itself when a manager is
+    unreachable.
     """
-    managers = [node for node in nodes if (node.get('Spec') or {}).get('Role') == 'manager']
-    if not any(node.get('ID') == node_id for node in managers):
+    managers = [(node.get('ID'), (node.get('Description') or {}).get('Hostname') or node.get('ID'),
+                 (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable')
+                for node in nodes if (node.get('Spec') or {}).get('Role') == 'manager']
+    return quorum_problem(managers, node_id)
+
+
+def quorum_problem(managers, node_id):
+    """Why demoting `node_id` would cost the raft of `managers`, (id, name, reachable) each, its quorum.
+
+    Demoting removes the node from the raft: the remaining managers must still have a majority of
+    reachable members. None when it is safe, or when `node_id` is not one of the managers.
+    """
+    if not any(member_id == node_id for member_id, _name, _reachable in managers):
         return None
-    remaining = [node for node in managers if node.get('ID') != node_id]
-    reachable = [node for node in remaining
-                 if (node.get('ManagerStatus') or {}).get('Reachability') == 'reachable']
+    remaining = [manager for manager in managers if manager[0] != node_id]
     if not remaining:
         return 'it is the last manager of the swarm'
+    reachable = [manager for manager in remaining if manager[2]]
     if len(reachable) < quorum(len(remaining)):
-        unreachable = sorted((node.get('Description') or {}).get('Hostname') or node.get('ID')
-                             for node in remaining if node not in reachable)
+        unreachable = sorted(name for _id, name, is_reachable in remaining if not is_reachable)
         return ('the %d managers left would have %d reachable (%d needed for a quorum; unreachable: %s)'
                 % (len(remaining), len(reachable), quorum(len(remaining)), ', '.join(unreachable)))
     return None

@@ -8,7 +8,7 @@ over what ``fleetnet.docker.swarm`` with ``state: gathered`` returned on every h
 problem is found before the first change on any host.
 """
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import STUCK_STATES, split_address
+from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import STUCK_STATES, quorum_problem, split_address
 
 
 def _manager_addresses(membership):
@@ -71,6 +71,33 @@ def _host_step(host, wanted, membership, swarm_host, cluster_id, swarm_managers)
     if wanted == 'manager':
         return 'promote', 'promote from worker to manager', None
     return None, 'a worker of %s already' % where, None
+
+
+def _quorum_problems(plan, memberships):
+    """The demotions of `plan` that would cost the swarm its raft quorum, found before any change.
+
+    Follows the role's order on the swarm host's node list (from `state: gathered`): joined managers
+    and promoted workers count as reachable managers, then each demotion must leave a reachable
+    majority. The swarm module checks each demotion again when it makes it.
+    """
+    nodes = memberships[plan['swarm_host']].get('nodes') or []
+    if plan['create'] or not plan['demote'] or not nodes:
+        return []
+    managers = [(node.get('id'), node.get('hostname') or node.get('id'), node.get('manager_reachability') == 'reachable')
+                for node in nodes if node.get('role') == 'manager']
+    managers += [('join:' + host, host, True) for host, role in plan['joins'].items() if role == 'manager']
+    node_ids = dict((host, (memberships.get(host) or {}).get('node_id')) for host in plan['promote'] + plan['demote'])
+    managers += [(node_ids[host], host, True) for host in plan['promote']
+                 if node_ids[host] not in [manager[0] for manager in managers]]
+    problems = []
+    for host in plan['demote']:
+        problem = quorum_problem(managers, node_ids[host])
+        if problem:
+            problems.append('node "%s" is not demoted: %s. Bring the unreachable managers back (or keep more managers '
+                            'in the managers group) and run again; nothing was changed' % (host, problem))
+            break
+        managers = [manager for manager in managers if manager[0] != node_ids[host]]
+    return problems
 
 
 def swarm_plan(managers, workers, memberships):
@@ -145,4 +172,5 @@ def swarm_plan(managers, workers, memberships):
             plan[step].append(host)
     if swarm_host in workers:
         plan['demote'].append(swarm_host)
+    problems.extend(_quorum_problems(plan, memberships))
     return plan

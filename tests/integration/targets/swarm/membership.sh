@@ -15,7 +15,7 @@
 #            worker (Engine 28.5 keeps a demoted leader's manager flag for seconds after its control
 #            socket is gone; the read failed there), leader_demotion.yml
 #   quorum   managers h1, h2, h3 with h3 cut off: managers [h1] would demote h2 and leave 1 of 2 managers
-#            reachable, so the role fails naming h3 and nothing changes; with h3 back the same converges
+#            reachable, so the role's plan fails naming h3, before any change; with h3 back the same converges
 # After each case its output is searched for the swarm's join tokens.
 # Usage: membership.sh INVENTORY [CASE ...]
 set -eu
@@ -197,6 +197,9 @@ case_quorum() {
     ip link set "$(fleet_link h3)" up
     grep -q 'node "h2" is not demoted: the 2 managers left would have 1 reachable (2 needed for a quorum; unreachable: h3)' \
         "$logs/quorum" || fail "the refusal does not name the quorum and h3: $(shown quorum)"
+    local refused_in
+    refused_in=$(awk '/^TASK \[/ {task = $0} /^(fatal|failed): / && !/UNREACHABLE/ {print task; exit}' "$logs/quorum")
+    [[ $refused_in == *"Stop before any change"* ]] || fail "the refusal came after the plan, in: $refused_in"
     [ "$(managers_of h1)" = h1,h2,h3 ] || fail "the managers changed: $(managers_of h1)"
     wait_manager_status h1 h3 Reachable
     role quorum-kept h1 h2,h3 || fail "with h3 back, managers [h1] failed: $(shown quorum-kept)"

@@ -105,3 +105,49 @@ def test_a_host_in_both_groups_and_a_locked_host_are_problems():
     assert swarm_plan(['h1'], ['h2'], memberships)['problems'] == [
         'h2: the swarm is locked on this host (autolock): unlock it with "docker swarm unlock" and the unlock key, '
         'then run again']
+
+
+def with_nodes(membership, host, nodes):
+    """`membership` of `host` (node ID "id-<host>") with the node list a manager's gather returns."""
+    return dict(membership, node_id='id-' + host, nodes=[
+        {'id': 'id-' + name, 'hostname': name, 'role': role,
+         'manager_reachability': reachability if role == 'manager' else None}
+        for name, role, reachability in nodes])
+
+
+def test_a_demotion_that_would_lose_the_quorum_is_a_problem_before_any_change():
+    # h3 (a manager) is cut off and could not be read; demoting h2 would leave h1 and h3, one reachable.
+    nodes = [('h1', 'manager', 'reachable'), ('h2', 'manager', 'reachable'), ('h3', 'manager', 'unreachable')]
+    swarm = ['h1', 'h2', 'h3']
+    memberships = {'h1': with_nodes(manager('h1', 'c1', swarm), 'h1', nodes),
+                   'h2': with_nodes(manager('h2', 'c1', swarm), 'h2', [])}
+    plan = swarm_plan(['h1'], ['h2', 'h3'], memberships)
+    assert plan['demote'] == ['h2']
+    assert plan['problems'] == [
+        'node "h2" is not demoted: the 2 managers left would have 1 reachable (2 needed for a quorum; '
+        'unreachable: h3). Bring the unreachable managers back (or keep more managers in the managers group) '
+        'and run again; nothing was changed']
+
+
+def test_the_same_demotion_with_every_manager_reachable_is_planned():
+    nodes = [('h1', 'manager', 'reachable'), ('h2', 'manager', 'reachable'), ('h3', 'manager', 'reachable')]
+    swarm = ['h1', 'h2', 'h3']
+    memberships = {host: with_nodes(manager(host, 'c1', swarm), host, nodes if host == 'h1' else []) for host in swarm}
+    plan = swarm_plan(['h1'], ['h2', 'h3'], memberships)
+    assert plan['problems'] == []
+    assert plan['demote'] == ['h2', 'h3']
+
+
+def test_a_promotion_made_first_counts_towards_the_quorum_of_a_demotion():
+    # h3 is an unreachable manager outside both groups; h4 is promoted before h2 is demoted.
+    nodes = [('h1', 'manager', 'reachable'), ('h2', 'manager', 'reachable'), ('h3', 'manager', 'unreachable'),
+             ('h4', 'worker', None)]
+    swarm = ['h1', 'h2', 'h3']
+    memberships = {'h1': with_nodes(manager('h1', 'c1', swarm), 'h1', nodes),
+                   'h2': with_nodes(manager('h2', 'c1', swarm), 'h2', []),
+                   'h4': with_nodes(dict(worker('h3', swarm), node_address='10.0.0.4'), 'h4', [])}
+    plan = swarm_plan(['h1', 'h4'], ['h2'], memberships)
+    assert (plan['promote'], plan['demote'], plan['problems']) == (['h4'], ['h2'], [])
+    # Without h4 in the managers group the same demotion is refused.
+    plan = swarm_plan(['h1'], ['h2', 'h4'], memberships)
+    assert plan['problems'] and plan['problems'][0].startswith('node "h2" is not demoted: the 2 managers left')
