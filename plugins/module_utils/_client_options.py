@@ -42,8 +42,27 @@ CONNECTION_ARGSPEC = dict(
 )
 
 
+def _names(spec):
+    """Every name an argspec's options answer to: their own and their aliases."""
+    names = set()
+    for option, settings in spec.items():
+        names.add(option)
+        names.update(settings.get('aliases') or [])
+    return names
+
+
 def connection_argspec(**module_options):
-    """Argspec of a module: its own options plus the shared connection options."""
+    """Argspec of a module: its own options plus the shared connection options.
+
+    A module option that takes a connection option's name or alias (a module's own ``timeout`` for
+    a restart, say) would silently replace that connection option for every task of the module:
+    it is refused here, while the argspec is built (the unit tests build the modules' argspecs, and
+    ansible-test's validate-modules every module's).
+    """
+    taken = sorted(_names(CONNECTION_ARGSPEC) & _names(module_options))
+    if taken:
+        raise ValueError('module options %s are connection options (or their aliases) already: give them other names'
+                         % ', '.join(taken))
     spec = dict(CONNECTION_ARGSPEC)
     spec.update(module_options)
     return spec

@@ -89,6 +89,13 @@ def test_connection_argspec_adds_module_options_without_changing_the_shared_one(
     assert 'names' not in _client.CONNECTION_ARGSPEC
 
 
+@pytest.mark.parametrize('option', [dict(timeout=dict(type='int')), dict(restart=dict(type='int', aliases=['docker_url']))])
+def test_connection_argspec_refuses_a_module_option_that_takes_a_connection_name(option):
+    with pytest.raises(ValueError) as refused:
+        _client.connection_argspec(**option)
+    assert 'are connection options' in str(refused.value)
+
+
 class ExplainedError(Exception):
     def __init__(self, explanation):
         super(ExplainedError, self).__init__('500 Server Error: Internal Server Error')
@@ -297,3 +304,17 @@ def test_one_minimum_sdk_version_everywhere_it_is_written():
             assert wanted in handle.read(), path
     with open(os.path.join(root, 'roles/prerequisites/defaults/main.yml')) as handle:
         assert re.search(r'prerequisites_docker_sdk_minimum: "%s"' % re.escape(_client.MINIMUM_SDK_VERSION), handle.read())
+
+
+@pytest.mark.parametrize('name', ['bridge_networks', 'ipvlan_networks', 'macvlan_networks', 'overlay_networks',
+                                  'plugin_networks', 'swarm', 'network_plugins'])
+def test_every_module_argspec_keeps_the_connection_options(name):
+    # The guard above raises while the argspec is built: each module's own options are built here.
+    import importlib
+    module = importlib.import_module('ansible_collections.fleetnet.docker.plugins.modules.' + name)
+    if hasattr(module, 'DRIVER'):
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec
+        spec = network_module_argspec(module.DRIVER)
+    else:
+        spec = module.argument_spec()
+    assert spec['timeout'] == _client.CONNECTION_ARGSPEC['timeout']
