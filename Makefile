@@ -129,9 +129,10 @@ integration: fleet collection
 # the fleets at the same time; empty, one after another.
 ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
 # What CI runs, within its time: every target on 20.10 (Debian 12's engine) and on 28.5 (the newest
-# the fleet offers); on 26.1 the short set, the safety targets and the engine-version targets.
+# the fleet offers); on 26.1 the short set, the safety targets, the engine-version targets and the
+# swarm ones (swarm membership, overlay networks, plugins).
 # The engines' fleets run side by side: most of a target's time is waiting for Docker.
-ENGINE_MIDDLE_TARGETS := $(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes
+ENGINE_MIDDLE_TARGETS := $(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,swarm,overlay_networks,network_plugins
 TEST_ENGINES ?= 20.10 28.5 26.1:$(ENGINE_MIDDLE_TARGETS)
 ENGINES_SIDE_BY_SIDE ?= 1
 integration-engines: deps venv collection
