@@ -137,7 +137,8 @@ TEST_ENGINES ?= 20.10 28.5 26.1:$(ENGINE_MIDDLE_TARGETS)
 ENGINES_SIDE_BY_SIDE ?= 1
 integration-engines: deps venv collection
 	$(VENV)/bin/python tests/integration/matrix.py --fleet $(FLEET) --hosts $(HOSTS) \
-	  --python $(VENV_NODE)/bin/python $(if $(ENGINES_SIDE_BY_SIDE),--side-by-side) $(TEST_ENGINES)
+	  --python $(VENV_NODE)/bin/python $(if $(ENGINES_SIDE_BY_SIDE),--side-by-side) \
+	  --summary build/integration-summary.txt $(TEST_ENGINES)
 
 # ansible-test wants the collection at .../ansible_collections/fleetnet/docker and resolves links,
 # so sanity runs on a copy of the files git knows about (tracked, plus new ones not ignored).
@@ -242,20 +243,32 @@ bench-scale: deps venv $(NODE_VENV)/.installed collection
 # own_hosts runs on the user's hosts (FLEETNET_MOLECULE_INVENTORY, docs/testing.md), not on a sandbox fleet.
 MOLECULE_SCENARIOS ?= $(filter-out own_hosts,$(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml))))
 molecule: deps venv collection
+	mkdir -p build && : >build/molecule-summary.txt
 	status=0; for scenario in $(MOLECULE_SCENARIOS); do \
 	  fleet=$$(sed -n 's/^ *FLEET_NAME: *//p' extensions/molecule/$$scenario/molecule.yml); \
-	  PATH=$(VENV)/bin:$$PATH $(VENV)/bin/molecule test -s $$scenario || status=1; \
-	  FLEET_NAME=$$fleet $(FLEET_TOOL) check-down || status=1; \
-	done; exit $$status
+	  started=$$(date +%s); outcome=passed; \
+	  PATH=$(VENV)/bin:$$PATH $(VENV)/bin/molecule test -s $$scenario || outcome=FAILED; \
+	  FLEET_NAME=$$fleet $(FLEET_TOOL) check-down || outcome="FAILED (left traces behind)"; \
+	  echo "molecule $$scenario: $$outcome in $$(( $$(date +%s) - started ))s" >>build/molecule-summary.txt; \
+	  [ "$$outcome" = passed ] || status=1; \
+	done; cat build/molecule-summary.txt; exit $$status
 
 # Everything CI runs. Every engine's fleet is removed (and checked) also when a step failed; the
 # oldest Docker SDK we support (5.0.3, Debian 12's) runs the connection targets on a fleet of its own.
+# CI shows the start and the end of the output: the end repeats every summary, with why a target failed.
 test: deps
 	$(MAKE) sanity lint unit build-check
+	mkdir -p build && rm -f build/integration-summary.txt build/molecule-summary.txt build/oldsdk.log
 	status=0; $(MAKE) integration-engines || status=$$?; \
-	  $(MAKE) integration FLEET=oldsdk NODE_SDK=oldest TARGETS="connection networks_info" || status=1; \
-	  $(MAKE) fleet-down FLEET=oldsdk; FLEET_NAME=oldsdk $(FLEET_TOOL) check-down || status=1; \
-	  $(MAKE) molecule || status=1; exit $$status
+	  oldsdk="oldest Docker SDK (fleet oldsdk): connection networks_info passed"; \
+	  $(MAKE) integration FLEET=oldsdk NODE_SDK=oldest TARGETS="connection networks_info" \
+	    | tee build/oldsdk.log || { status=1; oldsdk="oldest Docker SDK (fleet oldsdk): FAILED; $$(grep -a '^  [a-z_]* failed: ' build/oldsdk.log | tr -s ' ')"; }; \
+	  $(MAKE) fleet-down FLEET=oldsdk; FLEET_NAME=oldsdk $(FLEET_TOOL) check-down || { status=1; oldsdk="$$oldsdk; left traces behind"; }; \
+	  $(MAKE) molecule || status=1; \
+	  echo; echo "== make test: the summaries again"; \
+	  cat build/integration-summary.txt 2>/dev/null || echo "integration-engines: no summary (it did not finish)"; \
+	  echo "$$oldsdk"; cat build/molecule-summary.txt 2>/dev/null || echo "molecule: no summary"; \
+	  echo "make test: $$([ $$status = 0 ] && echo passed || echo FAILED)"; exit $$status
 
 clean:
 	rm -rf build tests/output

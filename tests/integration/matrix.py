@@ -63,7 +63,7 @@ class EngineRun:
         self.hosts = args.hosts
         self.python = args.python
         self.quiet = quiet
-        self.passed, self.failed = [], []
+        self.passed, self.failed, self.why_failed = [], [], {}
         self.skipped, self.partly_skipped, self.proven = {}, {}, {}
         self.problems = []
         self.version = 'not started'
@@ -116,6 +116,7 @@ class EngineRun:
             except ValueError:
                 outcome = {'passed': [], 'failed': self.targets or ['(run.py did not finish)']}
         self.passed, self.failed = outcome['passed'], outcome['failed']
+        self.why_failed = outcome.get('why_failed', {})
         self.skipped = outcome.get('skipped', {})
         self.partly_skipped = outcome.get('partly_skipped', {})
         self.proven = outcome.get('proven', {})
@@ -135,6 +136,7 @@ def summary(runs):
         for name, reasons in run.partly_skipped.items():
             lines.extend('    %s, part skipped: %s' % (name, reason) for reason in reasons)
         lines.append('  failed: %s' % (' '.join(run.failed) or '-'))
+        lines.extend('    %s failed: %s' % (name, run.why_failed.get(name, 'no reason found')) for name in run.failed)
         lines.append('  skipped: %s' % ('-' if not run.skipped else ''))
         lines.extend('    %s skipped: %s' % (name, reason) for name, reason in run.skipped.items())
         if run.not_yet_proven():
@@ -157,6 +159,7 @@ def main():
     parser.add_argument('--hosts', type=int, default=3)
     parser.add_argument('--python', help='interpreter the hosts run modules with (FLEET_PYTHON)')
     parser.add_argument('--side-by-side', action='store_true')
+    parser.add_argument('--summary', help='also write the summary to this file (make test prints it again at its end)')
     parser.add_argument('engines', nargs='+', metavar='ENGINE[:TARGET,...]')
     args = parser.parse_args()
     runs = [EngineRun(engine, targets, left_out, args, quiet=args.side_by_side)
@@ -177,6 +180,9 @@ def main():
             run.run()
     text, failed = summary(runs)
     print(text)
+    if args.summary:
+        with open(args.summary, 'w') as written:
+            written.write(text.lstrip('\n') + '\n')
     for run in runs:
         os.unlink(run.log.name)
     return 1 if failed else 0

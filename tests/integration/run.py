@@ -7,7 +7,7 @@ or fail. A target passes when runme.sh exits 0. It is skipped, with the reason, 
 for an engine newer than the fleet's (needs/engine/VERSION), or when it reported that this machine
 cannot run what it is for (`skip` in target.sh, lib/skip.yml in a playbook); a skipped target is
 never counted as passed. The last line is "N passed, N failed, N skipped"; --results FILE also
-writes {"passed": [...], "failed": [...], "skipped": {target: reason}, "partly_skipped":
+writes {"passed": [...], "failed": [...], "why_failed": {target: line}, "skipped": {target: reason}, "partly_skipped":
 {target: [reason, ...]}, "proven": {target: [engine, ...]}} there (tests/integration/matrix.py reads it).
 
     run.py --inventory INVENTORY [--results FILE] [TARGET ...]
@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from why_failed import WhyFailed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = os.path.join(HERE, 'targets')
@@ -85,8 +87,23 @@ def play_cleanup(folder, inventory, env, when):
     return subprocess.run(command, cwd=folder, env=env, check=False).returncode == 0
 
 
+def run_runme(folder, env):
+    """bash runme.sh, its output passed through; (exit status, why it failed)."""
+    why = WhyFailed()
+    if sys.stdout.isatty():
+        # The output goes through a pipe now: keep the colours a terminal would have had.
+        env = dict(env, ANSIBLE_FORCE_COLOR='1')
+    with subprocess.Popen(['bash', 'runme.sh', env['FLEET_INVENTORY']], cwd=folder, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors='replace') as process:
+        for line in process.stdout:
+            sys.stdout.write(line)
+            why.feed(line)
+    sys.stdout.flush()
+    return process.returncode, why.reason()
+
+
 def run_target(name, inventory, env):
-    """Returns ("passed" | "failed" | "skipped", [reasons])."""
+    """Returns ("passed" | "failed" | "skipped", [reasons]); a failure's reason says why."""
     folder = os.path.join(TARGETS, name)
     if not os.path.exists(os.path.join(folder, 'runme.sh')):
         print('=== %s has no runme.sh (every target needs one: docs/testing.md)' % name, flush=True)
@@ -97,11 +114,12 @@ def run_target(name, inventory, env):
     with tempfile.NamedTemporaryFile('r', prefix='skips-%s-' % name, suffix='.txt') as skips:
         env = dict(env, FLEETNET_TEST_SKIPS=skips.name)
         cleaned = play_cleanup(folder, inventory, env, 'before')
-        status = subprocess.run(['bash', 'runme.sh', inventory], cwd=folder, env=env, check=False).returncode if cleaned else 1
-        cleaned = play_cleanup(folder, inventory, env, 'after') and cleaned
+        status, why = run_runme(folder, env) if cleaned else (1, 'its cleanup.yml failed before it ran')
+        if not play_cleanup(folder, inventory, env, 'after') and status == 0:
+            status, why = 1, 'its cleanup.yml failed after it ran'
         whole, parts = read_skips(skips.name)
-    if status != 0 or not cleaned:
-        return 'failed', []
+    if status != 0:
+        return 'failed', [why]
     if whole:
         return 'skipped', whole
     return 'passed', parts
@@ -125,7 +143,7 @@ def main():
     env = dict(os.environ, FLEET_INVENTORY=inventory)
     # The venv's ansible-playbook, whichever interpreter runs this script.
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
-    passed, failed, skipped, partly = [], [], {}, {}
+    passed, failed, skipped, partly, why = [], [], {}, {}, {}
     for name in names:
         print('=== integration target %s: bash runme.sh %s' % (name, inventory), flush=True)
         started = time.time()
@@ -135,21 +153,29 @@ def main():
             skipped[name] = '; '.join(reasons)
             print('=== %s SKIPPED in %.0fs: %s' % (name, took, skipped[name]), flush=True)
             continue
-        (passed if outcome == 'passed' else failed).append(name)
+        if outcome == 'failed':
+            failed.append(name)
+            why[name] = reasons[0] if reasons else 'no reason found'
+            print('=== %s FAILED in %.0fs\n    why: %s' % (name, took, why[name]), flush=True)
+            continue
+        passed.append(name)
         if reasons:
             partly[name] = reasons
         parts = ''.join('\n    part skipped: %s' % reason for reason in reasons)
-        print('=== %s %s in %.0fs%s' % (name, outcome.upper(), took, parts), flush=True)
+        print('=== %s PASSED in %.0fs%s' % (name, took, parts), flush=True)
     if args.results:
         proven = {name: [alias[len('proven/'):] for alias in read_aliases(name) if alias.startswith('proven/')]
                   for name in names}
         with open(args.results, 'w') as results:
-            json.dump(dict(passed=passed, failed=failed, skipped=skipped, partly_skipped=partly, proven=proven), results)
+            json.dump(dict(passed=passed, failed=failed, why_failed=why, skipped=skipped, partly_skipped=partly,
+                           proven=proven), results)
     print('passed targets: %s' % (', '.join(passed) or '-'))
     for name, reasons in partly.items():
         for reason in reasons:
             print('  %s, part skipped: %s' % (name, reason))
     print('failed targets: %s' % (', '.join(failed) or '-'))
+    for name in failed:
+        print('  %s failed: %s' % (name, why[name]))
     print('skipped targets: %s' % ('-' if not skipped else ''))
     for name, reason in skipped.items():
         print('  %s skipped: %s' % (name, reason))

@@ -2,10 +2,13 @@
 needs/engine alias, what a target reported as skipped, and the per-engine summary."""
 import importlib.util
 import os
+import sys
 
 import pytest
 
 INTEGRATION = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'integration')
+# run.py imports its neighbour why_failed.py, as it does when run as a script.
+sys.path.insert(0, INTEGRATION)
 
 
 def load(name):
@@ -69,3 +72,44 @@ def test_summary_lists_skipped_with_the_reason_and_never_as_passed():
     assert '    bridge_networks, part skipped: one part' in text.splitlines()
     assert '  passed, not yet proven/20.10 in their aliases: bridge_networks' in text.splitlines()
     assert text.splitlines()[-1] == '1 passed, 0 failed, 1 skipped'
+
+
+why_failed = load('why_failed')
+
+
+def reason_of(output):
+    why = why_failed.WhyFailed()
+    for line in output.splitlines(True):
+        why.feed(line)
+    return why.reason()
+
+
+def test_why_failed_names_the_task_of_the_failure_that_ended_the_run():
+    output = '''
+TASK [Try the thing that the rescue handles] ***********************************
+fatal: [h1]: FAILED! => {"msg": "handled by the rescue"}
+
+TASK [Ignored] *****************************************************************
+\x1b[0;31mfatal: [h2]: FAILED! => {"msg": "ignored"}\x1b[0m
+...ignoring
+
+TASK [The manager sees h2 down] ************************************************
+FAILED - RETRYING: [h1]: The manager sees h2 down (59 retries left).
+fatal: [h1 -> h2(10.0.0.2)]: FAILED! => {"msg": "the real failure"}
+
+PLAY RECAP *********************************************************************
+h1                         : ok=3    changed=0    unreachable=0    failed=1
+'''
+    assert reason_of(output) == ('task "The manager sees h2 down": '
+                                 'fatal: [h1 -> h2(10.0.0.2)]: FAILED! => {"msg": "the real failure"}')
+
+
+def test_why_failed_without_a_failed_task_is_the_last_line():
+    output = 'TASK [A] ***\nok: [h1]\nbridge_role: check mode of vars.yml changed a host\n'
+    assert reason_of(output) == 'last line: bridge_role: check mode of vars.yml changed a host'
+    assert reason_of('fatal: [h1]: FAILED! => {"msg": "x"}\n') == 'fatal: [h1]: FAILED! => {"msg": "x"}'
+    assert reason_of('') == 'no output'
+
+
+def test_why_failed_is_cut_to_a_summary_line():
+    assert len(reason_of('fatal: [h1]: FAILED! => {"msg": "%s"}\n' % ('x' * 2000))) == why_failed.LONGEST

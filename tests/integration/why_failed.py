@@ -1,0 +1,50 @@
+"""Why an integration target failed, as one line for the summaries.
+
+CI shows only the start and the end of `make test`'s output, so the summaries at the end must say
+why a target failed: the task and the start of its error, not just the target's name.
+"""
+import re
+
+# Ansible's failed task ("fatal: [h1]: FAILED! => ...", "failed: [h1] (item=x) => ...") and a
+# playbook that does not parse ("ERROR! ..."). A shell check of runme.sh that fails prints its own
+# words and exits: then the last line of the output says why.
+FAILURE = re.compile(r'^(fatal: \[|failed: \[|ERROR! |\[ERROR\]: )')
+COLOUR = re.compile(r'\x1b\[[0-9;]*m')
+TASK = re.compile(r'^TASK \[(?P<name>.*)\] \**$')
+LONGEST = 400
+
+
+class WhyFailed:
+    """Fed a target's output line by line. The last failure counts, not the first: a failure that a
+    block's rescue handled comes before the one that ended the run; one followed by "...ignoring"
+    does not count."""
+
+    def __init__(self):
+        self.task = None
+        self.pending = None
+        self.failure = None
+        self.last = None
+
+    def feed(self, line):
+        line = COLOUR.sub('', line).strip()
+        if not line:
+            return
+        self.last = line[:LONGEST]
+        if self.pending is not None:
+            if line != '...ignoring':
+                self.failure = self.pending
+            self.pending = None
+        task = TASK.match(line)
+        if task:
+            self.task = task.group('name')
+        elif FAILURE.match(line):
+            where = 'task "%s": ' % self.task if self.task and not line.startswith('ERROR!') else ''
+            self.pending = (where + line)[:LONGEST]
+
+    def reason(self):
+        """The last failure (also when it ended the output), else the output's last line."""
+        if self.pending is not None:
+            self.failure, self.pending = self.pending, None
+        if self.failure:
+            return self.failure
+        return 'last line: %s' % self.last if self.last else 'no output'
