@@ -88,3 +88,13 @@ def _descriptions_that_are_not_text(node, path=''):
 def test_every_description_is_text(module):
     for block in ('DOCUMENTATION', 'RETURN'):
         assert _descriptions_that_are_not_text(yaml.safe_load(getattr(module, block)), block) == []
+
+
+# Ansible merges doc fragments per top-level option only, so the container entries of config[] cannot
+# come from one fragment: each module writes them out. They are one thing to a user, so they must
+# read the same everywhere (the list's own description may say what differs for the driver).
+@pytest.mark.parametrize('module', MODULES[1:], ids=[module.__name__.rsplit('.', 1)[-1] for module in MODULES[1:]])
+def test_container_entries_read_the_same_in_every_module(module):
+    def entries(of):
+        return yaml.safe_load(of.DOCUMENTATION)['options']['config']['suboptions']['containers']['suboptions']
+    assert entries(module) == entries(MODULES[0])
