@@ -3,12 +3,15 @@
 CI shows only the start and the end of `make test`'s output, so the summaries at the end must say
 why a target failed: the task and the start of its error, not just the target's name.
 """
+import json
 import re
 
 # Ansible's failed task ("fatal: [h1]: FAILED! => ...", "failed: [h1] (item=x) => ...") and a
 # playbook that does not parse ("ERROR! ..."). A shell check of runme.sh that fails prints its own
 # words and exits: then the last line of the output says why.
-FAILURE = re.compile(r'^(fatal: \[|failed: \[|ERROR! |\[ERROR\]: )')
+# ansible-core 2.19+ also prints "[ERROR]: Task failed: ..." before a task's fatal line: that one
+# is left to the fatal line (it may be ignored); other "[ERROR]:" lines end the run.
+FAILURE = re.compile(r'^(fatal: \[|failed: \[|ERROR! |\[ERROR\]: (?!Task failed))')
 COLOUR = re.compile(r'\x1b\[[0-9;]*m')
 TASK = re.compile(r'^TASK \[(?P<name>.*)\] \**$')
 LONGEST = 400
@@ -22,29 +25,53 @@ class WhyFailed:
     def __init__(self):
         self.task = None
         self.pending = None
+        self.body = None
         self.failure = None
         self.last = None
 
     def feed(self, line):
-        line = COLOUR.sub('', line).strip()
+        raw = COLOUR.sub('', line).rstrip()
+        line = raw.strip()
         if not line:
             return
         self.last = line[:LONGEST]
+        if self.body is not None:
+            # The result of a failure, printed as indented JSON: up to the "}" in the first column.
+            self.body.append(raw)
+            if raw == '}':
+                self.pending += ' ' + self._short(self.body)
+                self.body = None
+            return
         if self.pending is not None:
             if line != '...ignoring':
-                self.failure = self.pending
+                self.failure = self.pending[:LONGEST]
             self.pending = None
         task = TASK.match(line)
         if task:
             self.task = task.group('name')
         elif FAILURE.match(line):
-            where = 'task "%s": ' % self.task if self.task and not line.startswith('ERROR!') else ''
-            self.pending = (where + line)[:LONGEST]
+            where = 'task "%s": ' % self.task if self.task and line.startswith(('fatal', 'failed')) else ''
+            if line.endswith('=> {'):
+                self.pending, self.body = where + line[:-1].rstrip(), ['{']
+            else:
+                self.pending = where + line
+
+    @staticmethod
+    def _short(body):
+        """The result's msg when it has one, else the result on one line."""
+        text = '\n'.join(body)
+        try:
+            result = json.loads(text)
+        except ValueError:
+            return ' '.join(text.split())
+        if isinstance(result, dict) and result.get('msg'):
+            return 'msg: %s' % result['msg']
+        return json.dumps(result, sort_keys=True)
 
     def reason(self):
         """The last failure (also when it ended the output), else the output's last line."""
         if self.pending is not None:
-            self.failure, self.pending = self.pending, None
+            self.failure, self.pending = self.pending[:LONGEST], None
         if self.failure:
             return self.failure
         return 'last line: %s' % self.last if self.last else 'no output'

@@ -113,3 +113,24 @@ def test_why_failed_without_a_failed_task_is_the_last_line():
 
 def test_why_failed_is_cut_to_a_summary_line():
     assert len(reason_of('fatal: [h1]: FAILED! => {"msg": "%s"}\n' % ('x' * 2000))) == why_failed.LONGEST
+
+
+def test_why_failed_reads_a_result_printed_over_several_lines():
+    output = '''TASK [The failure that counts] *************************************************
+[ERROR]: Task failed: Action failed: deliberately failing
+fatal: [h1]: FAILED! => {
+    "assertion": "1 == 2",
+    "changed": false,
+    "msg": "deliberately failing"
+}
+
+PLAY RECAP *********************************************************************
+'''
+    assert reason_of(output) == 'task "The failure that counts": fatal: [h1]: FAILED! => msg: deliberately failing'
+    assert reason_of('fatal: [h1]: FAILED! => {\n    "rc": 1\n}\n') == 'fatal: [h1]: FAILED! => {"rc": 1}'
+
+
+def test_why_failed_takes_an_error_that_is_not_a_task_of_its_own():
+    output = ('TASK [Ignored] ***\n[ERROR]: Task failed: Module failed: rc 1\nfatal: [h1]: FAILED! => {"rc": 1}\n'
+              '...ignoring\n[ERROR]: the role "nope" was not found\n')
+    assert reason_of(output) == '[ERROR]: the role "nope" was not found'
