@@ -62,8 +62,9 @@ class EngineRun:
         self.fleet = fleet_name(args.fleet, engine)
         self.hosts = args.hosts
         self.python = args.python
+        self.rerun_failed = args.rerun_failed
         self.quiet = quiet
-        self.passed, self.failed, self.why_failed = [], [], {}
+        self.passed, self.failed, self.why_failed, self.flaky = [], [], {}, {}
         self.skipped, self.partly_skipped, self.proven = {}, {}, {}
         self.problems = []
         self.version = 'not started'
@@ -110,13 +111,15 @@ class EngineRun:
         self.say('fleet %s runs %s' % (self.fleet, self.version))
         with tempfile.NamedTemporaryFile('r', suffix='.json') as results:
             self.log.flush()
-            self.shell([sys.executable, RUN, '--inventory', inventory, '--results', results.name] + self.targets)
+            rerun = ['--rerun-failed'] if self.rerun_failed else []
+            self.shell([sys.executable, RUN, '--inventory', inventory, '--results', results.name] + rerun + self.targets)
             try:
                 outcome = json.load(results)
             except ValueError:
                 outcome = {'passed': [], 'failed': self.targets or ['(run.py did not finish)']}
         self.passed, self.failed = outcome['passed'], outcome['failed']
         self.why_failed = outcome.get('why_failed', {})
+        self.flaky = outcome.get('flaky', {})
         self.skipped = outcome.get('skipped', {})
         self.partly_skipped = outcome.get('partly_skipped', {})
         self.proven = outcome.get('proven', {})
@@ -135,6 +138,8 @@ def summary(runs):
         lines.append('  passed: %s' % (' '.join(run.passed) or '-'))
         for name, reasons in run.partly_skipped.items():
             lines.extend('    %s, part skipped: %s' % (name, reason) for reason in reasons)
+        lines.extend('  FLAKY (passed on its second run): %s; the first failed: %s' % (name, first)
+                     for name, first in run.flaky.items())
         lines.append('  failed: %s' % (' '.join(run.failed) or '-'))
         lines.extend('    %s failed: %s' % (name, run.why_failed.get(name, 'no reason found')) for name in run.failed)
         lines.append('  skipped: %s' % ('-' if not run.skipped else ''))
@@ -159,6 +164,7 @@ def main():
     parser.add_argument('--hosts', type=int, default=3)
     parser.add_argument('--python', help='interpreter the hosts run modules with (FLEET_PYTHON)')
     parser.add_argument('--side-by-side', action='store_true')
+    parser.add_argument('--rerun-failed', action='store_true', help="run.py's: a failed target runs once more")
     parser.add_argument('--summary', help='also write the summary to this file (make test prints it again at its end)')
     parser.add_argument('engines', nargs='+', metavar='ENGINE[:TARGET,...]')
     args = parser.parse_args()

@@ -7,10 +7,10 @@ or fail. A target passes when runme.sh exits 0. It is skipped, with the reason, 
 for an engine newer than the fleet's (needs/engine/VERSION), or when it reported that this machine
 cannot run what it is for (`skip` in target.sh, lib/skip.yml in a playbook); a skipped target is
 never counted as passed. The last line is "N passed, N failed, N skipped"; --results FILE also
-writes {"passed": [...], "failed": [...], "why_failed": {target: line}, "skipped": {target: reason}, "partly_skipped":
+writes {"passed": [...], "failed": [...], "why_failed": {target: line}, "flaky": {target: first failure}, "skipped": {target: reason}, "partly_skipped":
 {target: [reason, ...]}, "proven": {target: [engine, ...]}} there (tests/integration/matrix.py reads it).
 
-    run.py --inventory INVENTORY [--results FILE] [TARGET ...]
+    run.py --inventory INVENTORY [--results FILE] [--rerun-failed] [TARGET ...]
 """
 import argparse
 import json
@@ -129,6 +129,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--inventory', required=True)
     parser.add_argument('--results', help='write the passed, failed and skipped targets to this JSON file')
+    parser.add_argument('--rerun-failed', action='store_true',
+                        help='run a failed target once more; one that passes then is listed as flaky, with its first failure')
     parser.add_argument('targets', nargs='*')
     args = parser.parse_args()
     names = args.targets or sorted(os.listdir(TARGETS))
@@ -143,11 +145,19 @@ def main():
     env = dict(os.environ, FLEET_INVENTORY=inventory)
     # The venv's ansible-playbook, whichever interpreter runs this script.
     env['PATH'] = os.path.dirname(sys.executable) + os.pathsep + env.get('PATH', '')
-    passed, failed, skipped, partly, why = [], [], {}, {}, {}
+    passed, failed, skipped, partly, why, flaky = [], [], {}, {}, {}, {}
     for name in names:
         print('=== integration target %s: bash runme.sh %s' % (name, inventory), flush=True)
         started = time.time()
         outcome, reasons = run_target(name, inventory, env)
+        if outcome == 'failed' and args.rerun_failed:
+            # A failure that a second run does not repeat is reported as flaky, never hidden.
+            first = reasons[0] if reasons else 'no reason found'
+            print('=== %s FAILED in %.0fs, run again once (--rerun-failed)\n    why: %s'
+                  % (name, time.time() - started, first), flush=True)
+            outcome, reasons = run_target(name, inventory, env)
+            if outcome != 'failed':
+                flaky[name] = first
         took = time.time() - started
         if outcome == 'skipped':
             skipped[name] = '; '.join(reasons)
@@ -162,17 +172,21 @@ def main():
         if reasons:
             partly[name] = reasons
         parts = ''.join('\n    part skipped: %s' % reason for reason in reasons)
+        if name in flaky:
+            parts += '\n    FLAKY: it failed the first time: %s' % flaky[name]
         print('=== %s PASSED in %.0fs%s' % (name, took, parts), flush=True)
     if args.results:
         proven = {name: [alias[len('proven/'):] for alias in read_aliases(name) if alias.startswith('proven/')]
                   for name in names}
         with open(args.results, 'w') as results:
-            json.dump(dict(passed=passed, failed=failed, why_failed=why, skipped=skipped, partly_skipped=partly,
-                           proven=proven), results)
+            json.dump(dict(passed=passed, failed=failed, why_failed=why, flaky=flaky, skipped=skipped,
+                           partly_skipped=partly, proven=proven), results)
     print('passed targets: %s' % (', '.join(passed) or '-'))
     for name, reasons in partly.items():
         for reason in reasons:
             print('  %s, part skipped: %s' % (name, reason))
+    for name, first in flaky.items():
+        print('  %s FLAKY: passed on its second run; the first failed: %s' % (name, first))
     print('failed targets: %s' % (', '.join(failed) or '-'))
     for name in failed:
         print('  %s failed: %s' % (name, why[name]))

@@ -61,6 +61,7 @@ def test_summary_lists_skipped_with_the_reason_and_never_as_passed():
         skipped = {'ipvlan_networks': 'the kernel has no ipvlan links'}
         partly_skipped = {'bridge_networks': ['one part']}
         proven = {'bridge_networks': []}
+        why_failed, flaky = {}, {}
 
         def not_yet_proven(self):
             return matrix.EngineRun.not_yet_proven(self)
@@ -134,3 +135,23 @@ def test_why_failed_takes_an_error_that_is_not_a_task_of_its_own():
     output = ('TASK [Ignored] ***\n[ERROR]: Task failed: Module failed: rc 1\nfatal: [h1]: FAILED! => {"rc": 1}\n'
               '...ignoring\n[ERROR]: the role "nope" was not found\n')
     assert reason_of(output) == '[ERROR]: the role "nope" was not found'
+
+
+def test_summary_names_a_flaky_target_with_its_first_failure_and_why_a_target_failed():
+    class Run:
+        engine, fleet, version, seconds, left_out, problems = '28.5', 'me285', 'Docker Engine 28.5', 1, [], []
+        passed, failed = ['swarm'], ['report']
+        why_failed = {'report': 'task "Write report.html": fatal: [h1]: FAILED! => msg: no space'}
+        flaky = {'swarm': 'task "The manager sees h2 down": fatal: [h1]: FAILED! => msg: timeout'}
+        skipped, partly_skipped, proven = {}, {}, {'swarm': ['28.5'], 'report': ['28.5']}
+
+        def not_yet_proven(self):
+            return matrix.EngineRun.not_yet_proven(self)
+
+    text, failed = matrix.summary([Run()])
+    lines = text.splitlines()
+    assert failed == 1
+    assert ('  FLAKY (passed on its second run): swarm; the first failed: task "The manager sees h2 down": '
+            'fatal: [h1]: FAILED! => msg: timeout') in lines
+    assert '    report failed: task "Write report.html": fatal: [h1]: FAILED! => msg: no space' in lines
+    assert lines[-1] == '1 passed, 1 failed, 0 skipped'
