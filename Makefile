@@ -283,7 +283,7 @@ test: deps
 
 # The oldest Docker SDK we support (5.0.3, Debian 12's) runs the connection targets on a fleet of its own.
 test-oldsdk:
-	status=0; $(MAKE) integration FLEET=oldsdk NODE_SDK=oldest TARGETS="connection networks_info" | tee build/oldsdk.log || status=1; \
+	mkdir -p build; status=0; $(MAKE) integration FLEET=oldsdk NODE_SDK=oldest TARGETS="connection networks_info" | tee build/oldsdk.log || status=1; \
 	  $(MAKE) fleet-down FLEET=oldsdk; FLEET_NAME=oldsdk $(FLEET_TOOL) check-down || status=1; \
 	  { echo "oldest Docker SDK (fleet oldsdk): $$([ $$status = 0 ] && echo passed || echo FAILED)"; \
 	    grep -a -e '^[0-9]* passed, ' -e '^  [a-z_]* failed: ' build/oldsdk.log || true; } >build/oldsdk-summary.txt; \
