@@ -7,8 +7,9 @@ or fail. A target passes when runme.sh exits 0. It is skipped, with the reason, 
 for an engine newer than the fleet's (needs/engine/VERSION), or when it reported that this machine
 cannot run what it is for (`skip` in target.sh, lib/skip.yml in a playbook); a skipped target is
 never counted as passed. The last line is "N passed, N failed, N skipped"; --results FILE also
-writes {"passed": [...], "failed": [...], "why_failed": {target: line}, "flaky": {target: first failure}, "skipped": {target: reason}, "partly_skipped":
-{target: [reason, ...]}, "proven": {target: [engine, ...]}} there (tests/integration/matrix.py reads it).
+writes {"passed": [...], "failed": [...], "why_failed": {target: line}, "flaky": {target: first
+failure}, "skipped": {target: reason}, "partly_skipped": {target: [reason, ...]}, "proven": {target:
+[engine, ...]}} there (tests/integration/matrix.py reads it).
 
     run.py --inventory INVENTORY [--results FILE] [--rerun-failed] [TARGET ...]
 """
@@ -103,11 +104,11 @@ def run_runme(folder, env):
 
 
 def run_target(name, inventory, env):
-    """Returns ("passed" | "failed" | "skipped", [reasons]); a failure's reason says why."""
+    """Returns ("passed" | "failed" | "skipped", [reasons]); a failure has one reason, why it failed."""
     folder = os.path.join(TARGETS, name)
     if not os.path.exists(os.path.join(folder, 'runme.sh')):
         print('=== %s has no runme.sh (every target needs one: docs/testing.md)' % name, flush=True)
-        return 'failed', []
+        return 'failed', ['it has no runme.sh']
     too_old = engine_too_old(read_aliases(name), fleet_engine(inventory))
     if too_old:
         return 'skipped', [too_old]
@@ -152,7 +153,7 @@ def main():
         outcome, reasons = run_target(name, inventory, env)
         if outcome == 'failed' and args.rerun_failed:
             # A failure that a second run does not repeat is reported as flaky, never hidden.
-            first = reasons[0] if reasons else 'no reason found'
+            first = reasons[0]
             print('=== %s FAILED in %.0fs, run again once (--rerun-failed)\n    why: %s'
                   % (name, time.time() - started, first), flush=True)
             outcome, reasons = run_target(name, inventory, env)
@@ -165,7 +166,7 @@ def main():
             continue
         if outcome == 'failed':
             failed.append(name)
-            why[name] = reasons[0] if reasons else 'no reason found'
+            why[name] = reasons[0]
             print('=== %s FAILED in %.0fs\n    why: %s' % (name, took, why[name]), flush=True)
             continue
         passed.append(name)
