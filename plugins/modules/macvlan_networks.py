@@ -238,8 +238,11 @@ before:
   type: list
   elements: dict
 after:
-  description: The same after the run; in check mode what it would be.
-  returned: when O(state) is merged, replaced, overridden or deleted
+  description:
+    - The same after the run; in check mode what it would be.
+    - Only when something changed (or would); a run that changes nothing returns RV(before) alone, as
+      Ansible's network resource modules do.
+  returned: when O(state) is merged, replaced, overridden or deleted and C(changed) is true
   type: list
   elements: dict
 actions:

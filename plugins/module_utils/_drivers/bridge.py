@@ -14,7 +14,6 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
 from ansible_collections.fleetnet.docker.plugins.module_utils._docker_limits import (
     bridge_name_problems, interface_name_problems, link_kinds_from_json)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption, TopLevelField
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 
 # How a bridge network's traffic leaves the host, per address family (moby's gwMode): "nat"
 # (masquerade, Docker's default), "routed" (no NAT; the subnet is routed to the host from outside),
@@ -84,7 +83,14 @@ class BridgeDriver(Driver):
         """Docker refuses a bridge_name that names a link of another kind only when it creates the network."""
         if self.module is None:
             return []
-        return bridge_name_problems(desired_configs, lambda: link_kinds_from_json(ip_json(self.module, '-d', 'link', 'show')))
+        return bridge_name_problems(desired_configs, lambda: link_kinds_from_json(_ip_links(self.module)))
+
+
+def _ip_links(module):
+    # Imported here: only a new bridge_name needs the host's links, and a no-op should not compile
+    # the host reads on the managed node (see _engine/runner.py).
+    from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
+    return ip_json(module, '-d', 'link', 'show')
 
 
 def _family(value):

@@ -24,13 +24,23 @@ class CurrentState:
         self.client = client
         self.spec = spec
         self._networks = None
+        self._configs = {}
         self._container_names = None
         self._services = None
 
     def networks(self, refresh=False):
         if self._networks is None or refresh:
             self._networks = self.client.list_networks()
+            self._configs = {}
         return self._networks
+
+    def config_of(self, network):
+        """``from_docker`` of a network of the current listing, made once per listing: a run reads each
+        network for its plan and again for ``before``, 200 conversions at 100 networks otherwise."""
+        key = id(network)
+        if key not in self._configs:
+            self._configs[key] = (network, from_docker(self.spec, network))
+        return self._configs[key][1]
 
     def by_name(self):
         return dict((network['Name'], network) for network in self.networks())
@@ -43,7 +53,7 @@ class CurrentState:
     def gathered(self, refresh=False):
         """This driver's networks in the config format."""
         self.networks(refresh=refresh)
-        return [from_docker(self.spec, network) for network in self.managed()]
+        return [self.config_of(network) for network in self.managed()]
 
     def endpoints(self, network):
         """Every container attached to ``network``, running or stopped, as endpoint dicts."""

@@ -13,7 +13,7 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options, validate
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import attachment_changes
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences, target_config
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, gathered_form
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import gathered_form
 
 # What the ``actions`` result says happened, for each planned action.
 PAST_TENSE = dict(create='created', recreate='recreated', delete='deleted', update='updated', unchanged='unchanged')
@@ -159,7 +159,7 @@ def _change_item(current, desired, existing_network, state, recreate_policy, pro
     """The item for a listed network that exists: recreate, update its attachments, or nothing."""
     spec = current.spec
     name = desired['name']
-    existing = from_docker(spec, existing_network)
+    existing = current.config_of(existing_network)
     found = differences(spec, desired, existing, state)
     target = target_config(spec, desired, existing, state)
     endpoints = []
@@ -196,7 +196,7 @@ def _unlisted_items(current, desired_configs, problems):
         reason = spec.protected(network)
         if reason:
             # Reported, so that a network overridden leaves in place is not a mystery.
-            kept = from_docker(spec, network)
+            kept = current.config_of(network)
             items.append(PlanItem(network['Name'], 'unchanged', before=kept, after=kept,
                                   reason='not listed, but kept: %s' % reason))
         else:
@@ -207,5 +207,5 @@ def _unlisted_items(current, desired_configs, problems):
 def _delete_item(current, network, problems):
     endpoints = current.endpoints(network)
     problems.extend(validate.delete_problems(network['Name'], endpoints))
-    return PlanItem(network['Name'], 'delete', before=from_docker(current.spec, network), network=network,
+    return PlanItem(network['Name'], 'delete', before=current.config_of(network), network=network,
                     endpoints=endpoints)

@@ -25,15 +25,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec, this_host
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply import Applier
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import gathered_form, normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import read_host_prefixes
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal, JournalError, daemon_key
+
+# Applying (apply, recreate), rendering and the host reads are imported inside the functions that use
+# them, which a no-op never calls: AnsiballZ ships module_utils as source, so the managed node compiles
+# every file a run imports, on every run (Python 3.11's zipimport even compiles each twice), and at fleet
+# scale that is a no-op's largest cost of our own (issue 16, bench/README.md).
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
@@ -110,6 +111,7 @@ def run_state(module, spec, connect):
     if state == 'rendered':
         if problems:
             raise EngineError(problems=problems, host=host)
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload  # lazily: see the imports above
         return dict(changed=False, rendered=[render_payload(spec, config) for config in desired])
 
     client = connect(module)
@@ -139,19 +141,23 @@ def _plan_and_apply(module, spec, client, current, journal, desired, problems):
     # Items with problems of their own are not planned: their comparison would mean nothing.
     flawed = set(problem[0] for problem in problems)
     valid = [config for config in desired if config['name'] not in flawed]
-    items, host_problems = plan(current, state, valid, params['recreate'], lambda: read_host_prefixes(module))
+    items, host_problems = plan(current, state, valid, params['recreate'], lambda: _host_prefixes(module))
     problems.extend(host_problems)
     if problems:
         raise EngineError(problems=problems, host=client.host)
 
     before = [gathered_form(config) for config in current.gathered()]
     changed = bool(recovered) or any(item.changes for item in items)
+    result = dict(changed=changed, before=before, actions=recovered + [item.report() for item in items])
+    # As netcommon's resource modules do, ``after`` only when something changed (or would, in check
+    # mode): a no-op's would repeat ``before``, and at 100 networks that doubles the result every host
+    # sends back and the controller parses (issue 16).
     if changed and not module.check_mode:
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply import Applier  # lazily: see the imports above
         Applier(client, spec, journal=journal, warn=module.warn).apply(items)
-        after = [gathered_form(config) for config in current.gathered(refresh=True)]
-    else:
-        after = predicted_after(before, items) if changed else before
-    result = dict(changed=changed, before=before, after=after, actions=recovered + [item.report() for item in items])
+        result['after'] = [gathered_form(config) for config in current.gathered(refresh=True)]
+    elif changed:
+        result['after'] = predicted_after(before, items)
     if module._diff:
         result['diff'] = [item.diff() for item in items if item.changes]
     return result
@@ -180,12 +186,20 @@ def _recover(current, spec, journal, module):
     except JournalError as exc:
         raise EngineError('%s on %s: %s' % (spec.label, current.client.host, exc))
     reports = []
+    if entries:
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate  # lazily: see the imports above
     for entry in entries:
         recreate = Recreate(current.client, spec, journal, warn=module.warn)
         reports.append(recreate.recover(entry, current.networks(refresh=True), module.check_mode))
     if reports:
         current.networks(refresh=True)
     return reports
+
+
+def _host_prefixes(module):
+    """The host's own addresses and routes, read only when a new subnet needs the overlap check."""
+    from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import read_host_prefixes  # lazily: see the imports above
+    return read_host_prefixes(module)
 
 
 def predicted_after(before, items):

@@ -16,6 +16,8 @@ __metaclass__ = type
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -91,6 +93,8 @@ def test_a_no_op_at_100_networks_lists_networks_once_and_runs_nothing():
     assert result['changed'] is False and len(result['actions']) == NETWORKS
     assert daemon.call_names() == ['list_networks']
     assert module.commands == []
+    # As in netcommon's resource modules: no ``after`` repeating ``before`` (half of a no-op's result).
+    assert 'after' not in result and len(result['before']) == NETWORKS
 
 
 def test_a_first_converge_at_100_networks_creates_reads_the_host_once_and_lists_once_more():
@@ -232,3 +236,42 @@ def test_an_answer_cut_off_midway_is_not_sent_again(tmp_path):
         client.list_networks()
     engine.listener.close()
     assert engine.requests == [('GET', '/version'), ('GET', '/v1.41/networks')]
+
+
+# Run in a fresh interpreter: which of the collection's files a run imports, so which the managed node
+# compiles (AnsiballZ ships them as source). The apply-only ones are for runs that change something.
+IMPORTS_OF_A_RUN = r'''
+import json, sys
+from ansible_collections.fleetnet.docker.plugins.module_utils import _journal
+from ansible_collections.fleetnet.docker.plugins.modules import bridge_networks
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.tests.unit.plugins.module_utils import test_run_cost as cost
+from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
+_journal.JOURNAL_ROOT = sys.argv[2]
+daemon = FakeDocker(networks=cost.existing(0 if sys.argv[1] == 'converge' else cost.NETWORKS))
+module = cost.CountingModule(config=cost.configs())
+try:
+    runner.run_network_module(module, bridge_networks.DRIVER(module), connect=lambda module: daemon)
+except cost.Exited as exited:
+    assert not exited.failed, exited.result
+print(json.dumps(sorted(name.rsplit('.', 1)[-1] for name in sys.modules
+                        if name.startswith('ansible_collections.fleetnet.docker.plugins'))))
+'''
+APPLY_ONLY = ['apply', 'recreate', 'render', 'interfaces', '_host_reads']
+
+
+def imported_by_a_run(kind, tmp_path):
+    done = subprocess.run([sys.executable, '-c', IMPORTS_OF_A_RUN, kind, str(tmp_path)], capture_output=True, text=True,
+                          check=False, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_no_op_imports_none_of_the_files_that_apply_a_change(tmp_path):
+    assert [name for name in APPLY_ONLY if name in imported_by_a_run('no-op', tmp_path)] == []
+
+
+def test_a_first_converge_imports_what_applies_it(tmp_path):
+    # The same check, seen to find them when a run needs them.
+    imported = imported_by_a_run('converge', tmp_path)
+    assert [name for name in APPLY_ONLY if name in imported] == APPLY_ONLY
