@@ -128,14 +128,20 @@ integration: fleet collection
 # appended: fleet285), taken down and checked afterwards. ENGINES_SIDE_BY_SIDE=1 (the default) runs
 # the fleets at the same time; empty, one after another.
 ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
-# What CI runs, within its time: every target on 20.10 (Debian 12's engine) and on 28.5 (the newest
-# the fleet offers); on 26.1 the short set, the safety targets and the engine-version targets. The
-# swarm targets (swarm, overlay_networks, network_plugins) passed on 26.1 by hand and in a rehearsal
-# of make test (876 s, 238 s, 225 s): with them CI took 63 minutes, the machine's two cores busy.
-ENGINE_MIDDLE_TARGETS := $(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes
+# What CI runs, within its time (the machine's two cores stay busy, so every target run counts):
+# - 28.5 (the newest engine the fleet offers): every target.
+# - 20.10 (Debian 12's engine): every target but parent_interfaces, whose module talks to the kernel and
+#   never to Docker, and report, which renders what networks_info and the probe read (both tested on
+#   every engine).
+# - 26.1: the short set, the safety targets and endpoint_options (from 25.0 mac_address is checked, not
+#   refused: a path of its own). Not bridge_gateway_modes: every option it tests needs 27.0 or
+#   later, so 26.1 takes the refusal path 20.10 takes. The swarm targets (swarm, overlay_networks,
+#   network_plugins) passed on 26.1 by hand and in a rehearsal of make test (876 s, 238 s, 225 s).
+# Each target's aliases list the engines it passed on (proven/ENGINE).
+ENGINE_MIDDLE_TARGETS := $(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options
 # make test runs the full engines in one matrix and the middle one in a second, followed there by the
 # oldest SDK's fleet and the Molecule scenarios: the machine stays busy until the full engines end.
-TEST_ENGINES_FULL ?= 20.10 28.5
+TEST_ENGINES_FULL ?= 20.10:-parent_interfaces,-report 28.5
 TEST_ENGINES_MIDDLE ?= 26.1:$(ENGINE_MIDDLE_TARGETS)
 TEST_ENGINES ?= $(TEST_ENGINES_FULL) $(TEST_ENGINES_MIDDLE)
 ENGINES_SIDE_BY_SIDE ?= 1
