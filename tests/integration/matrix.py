@@ -147,7 +147,7 @@ def summary(runs):
         if run.not_yet_proven():
             lines.append('  passed, not yet proven/%s in their aliases: %s' % (run.engine, ' '.join(run.not_yet_proven())))
         if run.left_out:
-            lines.append('  not run on this engine (known failures, see TEST_ENGINES in the Makefile): %s'
+            lines.append('  left out on this engine (TEST_ENGINES in the Makefile says why): %s'
                          % ' '.join(run.left_out))
         for problem in run.problems:
             lines.append('  problem: %s' % problem)
