@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import json
 import os
 import socket
@@ -22,7 +23,7 @@ import threading
 
 import pytest
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _journal
+from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _ipam, _journal
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, docker_network
@@ -95,6 +96,18 @@ def test_a_no_op_at_100_networks_lists_networks_once_and_runs_nothing():
     assert module.commands == []
     # As in netcommon's resource modules: no ``after`` repeating ``before`` (half of a no-op's result).
     assert 'after' not in result and len(result['before']) == NETWORKS
+
+
+def test_a_no_op_at_100_networks_parses_each_subnet_once(monkeypatch):
+    # Validation, canonical forms, Docker's gateway and the comparison all read the same texts.
+    parsed = []
+    real = ipaddress.ip_network
+    monkeypatch.setattr(ipaddress, 'ip_network', lambda *args, **kwargs: parsed.append(args[0]) or real(*args, **kwargs))
+    # Empty caches, as in a module run (each is a process of its own).
+    monkeypatch.setattr(_ipam, '_STRICT', {})
+    monkeypatch.setattr(_ipam, '_LOOSE', {})
+    run(FakeDocker(networks=existing()), CountingModule(config=configs()))
+    assert len(parsed) == len(set(parsed)) == NETWORKS
 
 
 def test_a_first_converge_at_100_networks_creates_reads_the_host_once_and_lists_once_more():
