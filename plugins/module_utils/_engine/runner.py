@@ -30,12 +30,12 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current im
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal, JournalError, daemon_key
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 # Applying (apply, recreate), rendering and the host reads are imported inside the functions that use
 # them, which a no-op never calls: AnsiballZ ships module_utils as source, so the managed node compiles
 # every file a run imports, on every run (Python 3.11's zipimport even compiles each twice), and at fleet
 # scale that is a no-op's largest cost of our own (issue 16, bench/README.md).
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
 
