@@ -37,10 +37,9 @@ class CurrentState:
     def config_of(self, network):
         """``from_docker`` of a network of the current listing, made once per listing: a run reads each
         network for its plan and again for ``before``, 200 conversions at 100 networks otherwise."""
-        key = id(network)
-        if key not in self._configs:
-            self._configs[key] = (network, from_docker(self.spec, network))
-        return self._configs[key][1]
+        if network['Id'] not in self._configs:
+            self._configs[network['Id']] = from_docker(self.spec, network)
+        return self._configs[network['Id']]
 
     def by_name(self):
         return dict((network['Name'], network) for network in self.networks())
