@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import desired_container
 
 
 COMMON_KEYS = ('name', 'subnets', 'enable_ipv6', 'internal', 'attachable', 'labels', 'driver_opts')
@@ -108,8 +107,11 @@ def normalise_desired(spec, item):
         dict((str(key), docker_option_text(value)) for key, value in item['driver_opts'].items())
     for name, option in spec.options.items():
         config[name] = option_value(option.kind, item.get(name))
-    config['containers'] = None if item.get('containers') is None else \
-        [desired_container(container) for container in item['containers']]
+    config['containers'] = None
+    if item.get('containers') is not None:
+        # Lazily: a config without containers does not import (compile) attachments (issue 16).
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import desired_container
+        config['containers'] = [desired_container(container) for container in item['containers']]
     return config
 
 

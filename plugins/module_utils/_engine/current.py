@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import endpoint_from_container, interface_names
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker
 
 
@@ -56,6 +55,9 @@ class CurrentState:
 
     def endpoints(self, network):
         """Every container attached to ``network``, running or stopped, as endpoint dicts."""
+        # Lazily: a run that reads no endpoints does not import (compile) attachments (issue 16).
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import (
+            endpoint_from_container, interface_names)
         found = []
         # A container that was created on the network and never started has no NetworkID in its settings
         # yet: Docker's filter finds it by the network's name only.

@@ -10,8 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options, validate
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import attachment_changes
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine import validate
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.compare import differences, target_config
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import gathered_form
 
@@ -115,8 +114,9 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
         problems.extend(validate.engine_problems(spec, desired_configs, current.client.engine()))
         problems.extend(spec.resolve_desired(current.client, desired_configs))
         for desired in desired_configs:
-            problems.extend(endpoint_options.version_problems(current.client.engine_problem, desired['name'],
-                                                              desired.get('containers')))
+            if desired.get('containers'):
+                problems.extend(_endpoint_options().version_problems(current.client.engine_problem, desired['name'],
+                                                                     desired['containers']))
     for desired in desired_configs:
         name = desired['name']
         existing_network = by_name.get(name)
@@ -145,14 +145,33 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
         problems.extend(validate.container_address_problems(item, desired_by_name.get(item.name)))
         containers = (desired_by_name.get(item.name) or {}).get('containers') or []
         if state != 'deleted' and any(container.get('mac_address') for container in containers) \
-                and current.client.engine_at_least(endpoint_options.RELEASES['mac_address']):
+                and current.client.engine_at_least(_endpoint_options().RELEASES['mac_address']):
             # (before 25.0 the version problem says it all)
-            problems.extend(endpoint_options.mac_problems(item.name, containers, item.endpoints,
-                                                          current.client.engine_versions()[0]))
-    problems.extend(validate.overlap_problems(spec, items, by_name, read_host_prefixes))
+            problems.extend(_endpoint_options().mac_problems(item.name, containers, item.endpoints,
+                                                             current.client.engine_versions()[0]))
+    if any(item.action in ('create', 'recreate') for item in items):
+        # Lazily, like the helpers below: only a new or recreated network allocates subnets.
+        from ansible_collections.fleetnet.docker.plugins.module_utils._engine.overlaps import overlap_problems
+        problems.extend(overlap_problems(spec, items, by_name, read_host_prefixes))
     if state != 'deleted':
         problems.extend(spec.batch_problems(desired_configs, current.networks()))
     return items, problems
+
+
+# A run whose config lists no containers and recreates nothing does not import (compile) the
+# attachment and endpoint rules: AnsiballZ ships module_utils as source, so each import costs a
+# compile on every run (issue 16).
+def _endpoint_options():
+    from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options
+    return endpoint_options
+
+
+def attachment_changes(desired_containers, endpoints, state):
+    """attachments.attachment_changes: nothing to change when attachments are not managed."""
+    if desired_containers is None:
+        return [], [], []
+    from ansible_collections.fleetnet.docker.plugins.module_utils._engine import attachments
+    return attachments.attachment_changes(desired_containers, endpoints, state)
 
 
 def _change_item(current, desired, existing_network, state, recreate_policy, problems):

@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _docker_limits, _ipam
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine import endpoint_options
 
 
 def static_problems(spec, configs, state=None):
@@ -78,7 +77,9 @@ def static_problems(spec, configs, state=None):
                     _ipam.parse_address(address)
                 except ValueError as exc:
                     problems.append((name, 'containers[%d].%s' % (index, family), str(exc)))
-            problems.extend((name, field, reason) for field, reason in endpoint_options.item_problems(index, container))
+            # Lazily: a config without containers does not import (compile) the endpoint rules (issue 16).
+            from ansible_collections.fleetnet.docker.plugins.module_utils._engine.endpoint_options import item_problems
+            problems.extend((name, field, reason) for field, reason in item_problems(index, container))
     return problems
 
 
@@ -142,10 +143,6 @@ def restore_problems(endpoints, target_subnets):
     return problems
 
 
-def _subnets_of(network):
-    return [pool['Subnet'] for pool in ((network.get('IPAM') or {}).get('Config') or []) if pool.get('Subnet')]
-
-
 def delete_problems(name, endpoints):
     """Why a network with these endpoints cannot be deleted."""
     problems = []
@@ -189,62 +186,4 @@ def container_address_problems(item, desired=None):
                 problems.append((item.name, 'containers.%s' % family,
                                  '%s of container "%s" is outside the subnets %s' % (
                                      address, endpoint['name'], ', '.join(subnets) or '(none given)')))
-    return problems
-
-
-def overlap_problems(spec, items, by_name, read_host_prefixes):
-    """Subnets about to be created that collide with another network or with the host's own links.
-
-    ``by_name``: the host's networks (GET /networks) by name; ``read_host_prefixes`` is only called
-    when a subnet is about to change and the driver checks the host's own addresses.
-    """
-    changing = [item for item in items if item.action == 'create'
-                or (item.action == 'recreate' and 'subnets' in item.differences)]
-    # A config-only network allocates no addresses: it only holds settings for the networks made
-    # from it (Docker accepts any number of config-only networks with the same subnet).
-    changing = [item for item in changing if (item.target or {}).get('subnets')
-                and not item.target.get('config_only')]
-    # Another IPAM driver (a plugin) keeps address spaces of its own, which this host cannot see.
-    changing = [item for item in changing if item.target.get('ipam_driver') in (None, 'default')]
-    if not changing:
-        return []
-    final = dict((name, _subnets_of(network)) for name, network in by_name.items() if not network.get('ConfigOnly'))
-    for item in items:
-        if item.action == 'delete' or (item.target or {}).get('config_only'):
-            final.pop(item.name, None)
-        elif item.target is not None and item.target.get('subnets') is not None:
-            final[item.name] = [entry['subnet'] for entry in item.target['subnets']]
-    host_prefixes = []
-    if spec.check_host_overlap:
-        owned = set()
-        for network in by_name.values():
-            if spec.manages(network):
-                owned.update(spec.owned_interfaces(network))
-        host_prefixes = [prefix for prefix in read_host_prefixes() if prefix.interface not in owned]
-    # Each CIDR parsed once: a first converge of 100 networks compares every pair.
-    ranges = {}
-
-    def address_range(cidr):
-        if cidr not in ranges:
-            ranges[cidr] = _ipam.address_range(cidr)
-        return ranges[cidr]
-
-    others = sorted(final.items())
-    problems = []
-    for item in changing:
-        for entry in item.target['subnets']:
-            mine = entry['subnet']
-            mine_range = address_range(mine)
-            for other_name, other_subnets in others:
-                if other_name == item.name:
-                    continue
-                for other in other_subnets:
-                    if _ipam.ranges_overlap(mine_range, address_range(other)):
-                        problems.append((item.name, 'subnet', '%s overlaps network "%s" (%s)'
-                                         % (mine, other_name, other)))
-            reported = set()
-            for prefix in host_prefixes:
-                if prefix.interface not in reported and _ipam.ranges_overlap(mine_range, address_range(prefix.prefix)):
-                    reported.add(prefix.interface)
-                    problems.append((item.name, 'subnet', '%s overlaps %s' % (mine, prefix.describe())))
     return problems

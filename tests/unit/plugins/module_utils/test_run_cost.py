@@ -262,7 +262,10 @@ from ansible_collections.fleetnet.docker.tests.unit.plugins.module_utils import 
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 _journal.JOURNAL_ROOT = sys.argv[2]
 daemon = FakeDocker(networks=cost.existing(0 if sys.argv[1] == 'converge' else cost.NETWORKS))
-module = cost.CountingModule(config=cost.configs())
+configs = cost.configs()
+if sys.argv[1] == 'no-op-with-containers':
+    configs = [dict(config, containers=[]) for config in configs]
+module = cost.CountingModule(config=configs)
 try:
     runner.run_network_module(module, bridge_networks.DRIVER(module), connect=lambda module: daemon)
 except cost.Exited as exited:
@@ -270,7 +273,9 @@ except cost.Exited as exited:
 print(json.dumps(sorted(name.rsplit('.', 1)[-1] for name in sys.modules
                         if name.startswith('ansible_collections.fleetnet.docker.plugins'))))
 '''
-APPLY_ONLY = ['apply', 'recreate', 'render', 'interfaces', '_host_reads']
+APPLY_ONLY = ['apply', 'recreate', 'render', 'interfaces', '_host_reads', 'overlaps']
+# Only for a config that lists containers (or a recreate, which reads the endpoints).
+CONTAINERS_ONLY = ['attachments', 'endpoint_options']
 
 
 def imported_by_a_run(kind, tmp_path):
@@ -281,7 +286,12 @@ def imported_by_a_run(kind, tmp_path):
 
 
 def test_a_no_op_imports_none_of_the_files_that_apply_a_change(tmp_path):
-    assert [name for name in APPLY_ONLY if name in imported_by_a_run('no-op', tmp_path)] == []
+    assert [name for name in APPLY_ONLY + CONTAINERS_ONLY if name in imported_by_a_run('no-op', tmp_path)] == []
+
+
+def test_a_no_op_that_lists_containers_imports_the_attachment_rules_only(tmp_path):
+    imported = imported_by_a_run('no-op-with-containers', tmp_path)
+    assert [name for name in APPLY_ONLY + CONTAINERS_ONLY if name in imported] == CONTAINERS_ONLY
 
 
 def test_a_first_converge_imports_what_applies_it(tmp_path):
