@@ -1,11 +1,13 @@
 """Run the integration targets on sandbox fleets of several Docker Engines (what `make test` runs).
 
-    matrix.py --fleet NAME [--hosts 3] [--side-by-side] ENGINE[:TARGET,TARGET...] ...
+    matrix.py --fleet NAME [--hosts 3] [--side-by-side | --quiet] ENGINE[:TARGET,TARGET...] ...
 
 Each ENGINE (see `tests/fleet/fleet engines`) gets a fleet of its own, named NAME with the engine
 appended (fleet285 for 28.5), brought up, given the targets (all of them when none are listed),
 taken down and checked to have left nothing behind. With --side-by-side the engines' fleets run at
-the same time, otherwise one after another. The summary names, per engine, the real engine and API
+the same time, otherwise one after another; with either --side-by-side or --quiet each engine's
+output goes to a log of its own, printed when that engine is done (so that several matrices can run
+at once, as make test's lanes do). The summary names, per engine, the real engine and API
 version the hosts ran and which targets passed, failed and were skipped (with the reason: a target
 whose aliases need a newer engine, or one that cannot run what it is for on this machine), and which
 passed on an engine their aliases do not yet list as proven; its last line is
@@ -34,12 +36,16 @@ def fleet_name(base, engine):
 
 
 def parse_engine(spec):
-    """28.5 -> all targets; 26.1:a,b -> those; 28.5:-a -> all but a (printed as not run there)."""
+    """28.5 -> all targets; 26.1:a,b -> those; 28.5:-a -> all but a. Either way the targets not run
+    there are returned too, for the summary to name them."""
     engine, _colon, targets = spec.partition(':')
     names = [name for name in targets.split(',') if name]
-    left_out = [name[1:] for name in names if name.startswith('-')]
-    if left_out:
-        names = [name for name in sorted(os.listdir(TARGETS)) if name not in left_out]
+    every = sorted(os.listdir(TARGETS))
+    if any(name.startswith('-') for name in names):
+        left_out = [name[1:] for name in names if name.startswith('-')]
+        names = [name for name in every if name not in left_out]
+    else:
+        left_out = [name for name in every if names and name not in names]
     return engine, names, left_out
 
 
@@ -147,7 +153,7 @@ def summary(runs):
         if run.not_yet_proven():
             lines.append('  passed, not yet proven/%s in their aliases: %s' % (run.engine, ' '.join(run.not_yet_proven())))
         if run.left_out:
-            lines.append('  left out on this engine (TEST_ENGINES in the Makefile says why): %s'
+            lines.append('  not run on this fleet (the Makefile\'s TEST_LANE_* say where else and why): %s'
                          % ' '.join(run.left_out))
         for problem in run.problems:
             lines.append('  problem: %s' % problem)
@@ -164,11 +170,13 @@ def main():
     parser.add_argument('--hosts', type=int, default=3)
     parser.add_argument('--python', help='interpreter the hosts run modules with (FLEET_PYTHON)')
     parser.add_argument('--side-by-side', action='store_true')
+    parser.add_argument('--quiet', action='store_true',
+                        help="one engine after another, each engine's output printed when it is done")
     parser.add_argument('--rerun-failed', action='store_true', help="run.py's: a failed target runs once more")
     parser.add_argument('--summary', help='also write the summary to this file (make test prints it again at its end)')
     parser.add_argument('engines', nargs='+', metavar='ENGINE[:TARGET,...]')
     args = parser.parse_args()
-    runs = [EngineRun(engine, targets, left_out, args, quiet=args.side_by_side)
+    runs = [EngineRun(engine, targets, left_out, args, quiet=args.side_by_side or args.quiet)
             for engine, targets, left_out in map(parse_engine, args.engines)]
     if len({run.fleet for run in runs}) != len(runs):
         sys.exit('matrix: every engine needs a fleet of its own; an engine is listed twice')
@@ -184,6 +192,9 @@ def main():
     else:
         for run in runs:
             run.run()
+            if run.quiet:
+                run.log.seek(0)
+                print('\n=== [%s] output of fleet %s\n%s' % (run.engine, run.fleet, run.log.read()), flush=True)
     text, failed = summary(runs)
     print(text)
     if args.summary:
