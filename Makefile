@@ -124,26 +124,37 @@ integration: fleet collection
 	$(VENV)/bin/python tests/integration/run.py --inventory $(FLEET_INVENTORY) $(if $(RERUN_FAILED),--rerun-failed) $(TARGETS)
 
 # The engines `make test` runs the integration targets on, as ENGINE[:TARGET,...] (no list: all
-# targets; ENGINE:-TARGET: all but that one): see TEST_ENGINES below. Each engine gets a fleet of its own ($(FLEET) with the engine
-# appended: fleet285), taken down and checked afterwards. ENGINES_SIDE_BY_SIDE=1 (the default) runs
-# the fleets at the same time; empty, one after another.
-ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
-# What CI runs, within its time (the machine's two cores stay busy, so every target run counts):
-# - 28.5 (the newest engine the fleet offers): every target.
-# - 20.10 (Debian 12's engine): every target but parent_interfaces, whose module talks to the kernel and
-#   never to Docker, and report, which renders what networks_info and the probe read (both tested on
-#   every engine).
-# - 26.1: the short set, the safety targets and endpoint_options (from 25.0 mac_address is checked, not
-#   refused: a path of its own). Not bridge_gateway_modes: every option it tests needs 27.0 or
-#   later, so 26.1 takes the refusal path 20.10 takes. The swarm targets (swarm, overlay_networks,
-#   network_plugins) passed on 26.1 by hand and in a rehearsal of make test (876 s, 238 s, 225 s).
+# targets; ENGINE:-TARGET: all but that one): see TEST_LANE_* below. Each engine gets a fleet of its
+# own ($(FLEET) with the engine appended: fleet285), taken down and checked afterwards.
+# ENGINES_SIDE_BY_SIDE=1 (the default) runs the fleets at the same time; empty, one after another.
+# MATRIX_QUIET=1: each engine's output is printed when it is done (make test's lanes run at once).
+# What CI runs, within its time. The machine's two cores stay busy throughout (every task is a module
+# run on each host), so only fewer target runs make it shorter: the CI run of 962dc60 took 77 min for
+# 20.10's 18 targets alone on a slow machine and did not finish within 90. Every target runs on 28.5;
+# on the older engines the targets where the engine's version decides what happens:
+# - 28.5 (the newest engine the fleet offers): every target, in two lanes (one, two).
+# - 20.10 (Debian 12's engine, API 1.41): the engine and safety targets: the drivers' modules,
+#   recreate_safety, bad_input, network_faults, endpoint_options and bridge_gateway_modes (options
+#   refused before 25.0 and 27.0), daemon_network (no `dockerd --validate`), bridge_role (not routed
+#   before 27.0). The swarm_overlay and macvlan roles run there as Molecule scenarios, connection on the
+#   oldest SDK's fleet. Not swarm, overlay_networks, network_plugins, macvlan_role, prerequisites_role,
+#   connection, ipvlan_networks, parent_interfaces (it talks to the kernel, never to Docker), report:
+#   each passed on 20.10 in make test until 962dc60 (their aliases keep proven/20.10).
+# - 26.1: the drivers' modules, recreate_safety and endpoint_options (from 25.0 mac_address is checked,
+#   not refused: a path of its own). bad_input and network_faults take 20.10's paths there; they and
+#   the swarm targets passed on 26.1 in earlier runs of make test (aliases: proven/26.1).
 # Each target's aliases list the engines it passed on (proven/ENGINE).
-ENGINE_MIDDLE_TARGETS := $(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options
-# make test runs the full engines in one matrix and the middle one in a second, followed there by the
-# oldest SDK's fleet and the Molecule scenarios: the machine stays busy until the full engines end.
-TEST_ENGINES_FULL ?= 20.10:-parent_interfaces,-report 28.5
-TEST_ENGINES_MIDDLE ?= 26.1:$(ENGINE_MIDDLE_TARGETS)
-TEST_ENGINES ?= $(TEST_ENGINES_FULL) $(TEST_ENGINES_MIDDLE)
+ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
+# Three lanes side by side, balanced by the targets' times in that CI run (the seconds after each
+# name): one matrix each, its engines one after another; lane three goes on with the oldest SDK's
+# fleet and the Molecule scenarios. Together lanes one and two run every target on 28.5 (a unit test,
+# tests/unit/test_make_test_lanes.py, checks it).
+TEST_LANE_ONE ?= 28.5:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,report,connection,ipvlan_networks,predefined_networks
+TEST_LANE_TWO ?= 28.5:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info \
+  26.1:$(ENGINE_SHORT_TARGETS),recreate_safety,endpoint_options
+TEST_LANE_THREE ?= 20.10:$(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role
+# By hand (make integration-engines): every target on each engine, side by side.
+TEST_ENGINES ?= 28.5 20.10 26.1
 ENGINES_SIDE_BY_SIDE ?= 1
 MATRIX_SUMMARY ?= build/integration-summary.txt
 # RERUN_FAILED=1 (make test sets it): a failed target runs once more; passing then, the summaries
@@ -151,7 +162,7 @@ MATRIX_SUMMARY ?= build/integration-summary.txt
 RERUN_FAILED ?=
 integration-engines: deps venv collection
 	$(VENV)/bin/python tests/integration/matrix.py --fleet $(FLEET) --hosts $(HOSTS) \
-	  --python $(VENV_NODE)/bin/python $(if $(ENGINES_SIDE_BY_SIDE),--side-by-side) \
+	  --python $(VENV_NODE)/bin/python $(if $(ENGINES_SIDE_BY_SIDE),--side-by-side) $(if $(MATRIX_QUIET),--quiet) \
 	  $(if $(RERUN_FAILED),--rerun-failed) --summary $(MATRIX_SUMMARY) $(TEST_ENGINES)
 
 # ansible-test wants the collection at .../ansible_collections/fleetnet/docker and resolves links,
@@ -272,17 +283,21 @@ molecule: deps venv collection
 # engine's followed by the oldest SDK's fleet and Molecule. Every fleet is removed (and checked) also
 # when a step failed. CI shows the start and the end of the output: the end repeats every summary,
 # with why a target failed.
-SUMMARIES := build/integration-summary.txt build/integration-middle-summary.txt build/oldsdk-summary.txt build/molecule-summary.txt
+SUMMARIES := build/integration-summary-1.txt build/integration-summary-2.txt build/integration-summary-3.txt build/oldsdk-summary.txt build/molecule-summary.txt
+# Lane one in fleet285, lane two in lane285 then lane261, lane three in flee2010, then the oldest
+# SDK's fleet and Molecule's (see TEST_LANE_* above).
+LANE = $(MAKE) integration-engines ENGINES_SIDE_BY_SIDE= MATRIX_QUIET=1 FLEET=$(1) TEST_ENGINES="$(2)" MATRIX_SUMMARY=build/integration-summary-$(3).txt
 test: export RERUN_FAILED = 1
 test: deps
 	$(MAKE) -j2 --output-sync=target sanity-newest sanity-oldest lint unit build-check
 	mkdir -p build && rm -f $(SUMMARIES) build/oldsdk.log
 	status=0; \
-	  $(MAKE) integration-engines TEST_ENGINES="$(TEST_ENGINES_FULL)" & full=$$!; \
-	  $(MAKE) integration-engines TEST_ENGINES="$(TEST_ENGINES_MIDDLE)" MATRIX_SUMMARY=build/integration-middle-summary.txt || status=1; \
+	  $(call LANE,fleet,$(TEST_LANE_ONE),1) & one=$$!; \
+	  $(call LANE,lane,$(TEST_LANE_TWO),2) & two=$$!; \
+	  $(call LANE,fleet,$(TEST_LANE_THREE),3) || status=1; \
 	  $(MAKE) test-oldsdk || status=1; \
 	  $(MAKE) molecule || status=1; \
-	  wait $$full || status=1; \
+	  wait $$one || status=1; wait $$two || status=1; \
 	  echo; echo "== make test: the summaries again"; \
 	  for summary in $(SUMMARIES); do cat $$summary 2>/dev/null || echo "$$summary: missing (that step did not finish)"; done; \
 	  echo "make test: $$([ $$status = 0 ] && echo passed || echo FAILED)"; exit $$status
