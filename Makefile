@@ -138,15 +138,14 @@ integration: fleet collection
 #   refused before 25.0 and 27.0), daemon_network (no `dockerd --validate`), bridge_role (not routed
 #   before 27.0). The swarm_overlay and macvlan roles run there as Molecule scenarios, connection on the
 #   oldest SDK's fleet. Not swarm, overlay_networks, network_plugins, macvlan_role, prerequisites_role,
-#   connection, ipvlan_networks, parent_interfaces (it talks to the kernel, never to Docker), report:
-#   each passed on 20.10 in make test until 962dc60 (their aliases keep proven/20.10).
+#   connection, ipvlan_networks (each passed on 20.10 in make test until 962dc60: their aliases keep
+#   proven/20.10), nor, as before, parent_interfaces (it talks to the kernel, never to Docker) and report.
 # - 26.1: the drivers' modules, recreate_safety and endpoint_options (from 25.0 mac_address is checked,
 #   not refused: a path of its own). bad_input and network_faults take 20.10's paths there; they and
 #   the swarm targets passed on 26.1 in earlier runs of make test (aliases: proven/26.1).
 # Each target's aliases list the engines it passed on (proven/ENGINE).
 ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
-# Three lanes side by side, balanced by the targets' times in that CI run (the seconds after each
-# name): one matrix each, its engines one after another; lane three goes on with the oldest SDK's
+# Three lanes side by side, balanced by the targets' times in that CI run: one matrix each, its engines one after another; lane three goes on with the oldest SDK's
 # fleet and the Molecule scenarios. Together lanes one and two run every target on 28.5 (a unit test,
 # tests/unit/test_make_test_lanes.py, checks it).
 TEST_LANE_ONE ?= 28.5:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,report,connection,ipvlan_networks,predefined_networks
@@ -279,8 +278,8 @@ molecule: deps venv collection
 	done; cat build/molecule-summary.txt; exit $$status
 
 # Everything CI runs. The checks before the fleets run two at a time (each is mostly one process),
-# their output kept whole. Then two streams side by side: the full engines' matrix, and the middle
-# engine's followed by the oldest SDK's fleet and Molecule. Every fleet is removed (and checked) also
+# their output kept whole. Then the three lanes side by side (TEST_LANE_* above), the third followed
+# by the oldest SDK's fleet and Molecule. Every fleet is removed (and checked) also
 # when a step failed. CI shows the start and the end of the output: the end repeats every summary,
 # with why a target failed.
 SUMMARIES := build/integration-summary-1.txt build/integration-summary-2.txt build/integration-summary-3.txt build/oldsdk-summary.txt build/molecule-summary.txt
