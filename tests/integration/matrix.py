@@ -92,6 +92,11 @@ class EngineRun:
     def say(self, text):
         print('=== [%s] %s' % (self.engine, text), flush=True)
 
+    def print_log(self):
+        """What the fleet's targets printed, kept in the log while it ran quiet."""
+        self.log.seek(0)
+        print('\n=== [%s] output of fleet %s\n%s' % (self.engine, self.fleet, self.log.read()), flush=True)
+
     def run(self):
         started = time.time()
         try:
@@ -187,14 +192,12 @@ def main():
         for thread in threads:
             thread.join()
         for run in runs:
-            run.log.seek(0)
-            print('\n=== [%s] output of fleet %s\n%s' % (run.engine, run.fleet, run.log.read()), flush=True)
+            run.print_log()
     else:
         for run in runs:
             run.run()
             if run.quiet:
-                run.log.seek(0)
-                print('\n=== [%s] output of fleet %s\n%s' % (run.engine, run.fleet, run.log.read()), flush=True)
+                run.print_log()
     text, failed = summary(runs)
     print(text)
     if args.summary:
