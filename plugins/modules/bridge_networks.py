@@ -357,6 +357,10 @@ errors:
   sample: ['network "lan" on h2: subnet 10.1.0.0/24 overlaps network "legacy" (10.1.0.0/16)']
 '''
 
+from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_once
+
+_compile_once.install()  # first: the collection's imports below then compile once each on the node
+
 from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver

@@ -122,6 +122,10 @@ esp:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_once
+
+_compile_once.install()  # first: the collection's imports below then compile once each on the node
+
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import esp_problem

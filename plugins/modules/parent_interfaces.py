@@ -202,6 +202,10 @@ errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_once
+
+_compile_once.install()  # first: the collection's imports below then compile once each on the node
+
 from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces import ARGUMENT_SPEC, Failure, run
 
 

@@ -267,6 +267,10 @@ errors:
   elements: str
 '''
 
+from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_once
+
+_compile_once.install()  # first: the collection's imports below then compile once each on the node
+
 from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
