@@ -7,7 +7,7 @@ Why: Ansible sends a module and the module_utils it imports to the managed node 
 so every run compiles what it imports. Python's zipimport compiles each file twice: to find a module the
 import system asks the zipimporter for the file's name, and zipimporter.get_filename works that out by
 loading, and so compiling, the code; loading the module then compiles it again (CPython 3.8 to 3.13).
-For a bridge_networks no-op at 100 networks the second compile was about a third of what the run costs
+For a bridge_networks no-op at 100 networks the second compile was about a quarter of what the run costs
 the node beyond ansible.builtin.ping (bench/README.md, issue 16).
 
 install() puts a finder at the front of sys.meta_path. For a module (not a package) of this collection's
@@ -66,6 +66,9 @@ class _ZippedModuleUtilsFinder:
     def _importer(self, entry):
         """The zipimporter of a package's directory inside the zip, made and cached as Python's own would be."""
         importer = sys.path_importer_cache.get(entry)
-        if importer is None and entry.startswith(self.archive + os.sep):
-            importer = sys.path_importer_cache[entry] = zipimport.zipimporter(entry)
+        if importer is None and isinstance(entry, str) and entry.startswith(self.archive + os.sep):
+            try:
+                importer = sys.path_importer_cache[entry] = zipimport.zipimporter(entry)
+            except zipimport.ZipImportError:
+                return None  # Python's own finders will say what is wrong
         return importer if isinstance(importer, zipimport.zipimporter) else None

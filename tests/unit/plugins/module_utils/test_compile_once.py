@@ -105,3 +105,15 @@ def test_from_files_on_disk_it_changes_nothing(tmp_path):
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == 'True'
+
+
+def test_a_name_the_zip_does_not_have_is_still_not_found(tmp_path):
+    archive = zipped_collection(tmp_path)
+    script = ('import sys\nsys.path.insert(0, sys.argv[1])\n'
+              'from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_once\n'
+              '_compile_once.install()\n'
+              'try:\n    import ansible_collections.fleetnet.docker.plugins.module_utils._no_such_file\n'
+              'except ImportError as error:\n    print(type(error).__name__, error.name)\n')
+    done = subprocess.run([sys.executable, '-c', script, archive], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ['ModuleNotFoundError', 'ansible_collections.fleetnet.docker.plugins.module_utils._no_such_file']
