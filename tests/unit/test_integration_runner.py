@@ -1,21 +1,8 @@
 """The integration runner's own logic (tests/integration/run.py, matrix.py): engine versions, the
 needs/engine alias, what a target reported as skipped, and the per-engine summary."""
-import importlib.util
-import os
-import sys
-
 import pytest
 
-INTEGRATION = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'integration')
-# run.py imports its neighbour why_failed.py, as it does when run as a script.
-sys.path.insert(0, INTEGRATION)
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location('integration_' + name, os.path.join(INTEGRATION, name + '.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from ansible_collections.fleetnet.docker.tests.unit.integration_scripts import load
 
 
 run = load('run')

@@ -1,18 +1,17 @@
 """make test's lanes (TEST_LANE_* in the Makefile), read through make itself: every integration target
 runs on the newest engine, no target twice on one engine, and every name is a real target."""
-import importlib.util
 import os
 import shutil
 import subprocess
 
 import pytest
 
+from ansible_collections.fleetnet.docker.tests.unit.integration_scripts import load
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGETS = sorted(os.listdir(os.path.join(ROOT, 'tests', 'integration', 'targets')))
 # The lanes are read with matrix.py's own parser, as make test hands them to it.
-_SPEC = importlib.util.spec_from_file_location('integration_matrix', os.path.join(ROOT, 'tests', 'integration', 'matrix.py'))
-matrix = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(matrix)
+matrix = load('matrix')
 LANES = ('TEST_LANE_ONE', 'TEST_LANE_TWO', 'TEST_LANE_THREE')
 
 
