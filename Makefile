@@ -145,8 +145,8 @@ integration: fleet collection
 #   the swarm targets passed on 26.1 in earlier runs of make test (aliases: proven/26.1).
 # Each target's aliases list the engines it passed on (proven/ENGINE).
 ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
-# Three lanes side by side, balanced by the targets' times in that CI run: one matrix each, its engines one after another; lane three goes on with the oldest SDK's
-# fleet and the Molecule scenarios. Together lanes one and two run every target on 28.5 (a unit test,
+# Three lanes side by side, balanced by the targets' times in that CI run: one matrix each, its
+# engines one after another; lane three goes on with the oldest SDK's fleet and the Molecule scenarios. Together lanes one and two run every target on 28.5 (a unit test,
 # tests/unit/test_make_test_lanes.py, checks it).
 TEST_LANE_ONE ?= 28.5:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,report,connection,ipvlan_networks,predefined_networks
 TEST_LANE_TWO ?= 28.5:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info \
