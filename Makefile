@@ -140,18 +140,21 @@ integration: fleet collection
 #   oldest SDK's fleet. Not swarm, overlay_networks, network_plugins, macvlan_role, prerequisites_role,
 #   connection, ipvlan_networks (each passed on 20.10 in make test until 962dc60: their aliases keep
 #   proven/20.10), nor, as before, parent_interfaces (it talks to the kernel, never to Docker) and report.
-# - 26.1: the drivers' modules, recreate_safety and endpoint_options (from 25.0 mac_address is checked,
-#   not refused: a path of its own). bad_input and network_faults take 20.10's paths there; they and
-#   the swarm targets passed on 26.1 in earlier runs of make test (aliases: proven/26.1).
+# - 26.1 (API 1.45, between 25.0 and 27.0): bridge_networks, bridge_gateway_modes (host_ipv6 taken,
+#   gateway modes refused: neither 20.10's path nor 28.5's), recreate_safety (interface names before
+#   28.0) and endpoint_options (from 25.0 mac_address is checked, not refused: a path of its own).
+#   bad_input and network_faults take 20.10's paths there; no rule of macvlan_networks, networks_info
+#   or predefined_networks changes between 20.10 and 28.5. They and the swarm targets passed on 26.1
+#   in earlier runs of make test (aliases: proven/26.1).
 # Each target's aliases list the engines it passed on (proven/ENGINE).
-ENGINE_SHORT_TARGETS := bridge_networks,macvlan_networks,networks_info,predefined_networks
 # Three lanes side by side, balanced by the targets' times in that CI run: one matrix each, its
-# engines one after another; lane three goes on with the oldest SDK's fleet and the Molecule scenarios. Together lanes one and two run every target on 28.5 (a unit test,
+# engines one after another; lane three goes on with the oldest SDK's fleet and the Molecule
+# scenarios. Together lanes one and two run every target on 28.5 (a unit test,
 # tests/unit/test_make_test_lanes.py, checks it).
 TEST_LANE_ONE ?= 28.5:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,report,connection,ipvlan_networks,predefined_networks
 TEST_LANE_TWO ?= 28.5:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info \
-  26.1:$(ENGINE_SHORT_TARGETS),recreate_safety,endpoint_options
-TEST_LANE_THREE ?= 20.10:$(ENGINE_SHORT_TARGETS),recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role
+  26.1:bridge_networks,bridge_gateway_modes,recreate_safety,endpoint_options
+TEST_LANE_THREE ?= 20.10:bridge_networks,macvlan_networks,networks_info,predefined_networks,recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role
 # By hand (make integration-engines): every target on each engine, side by side.
 TEST_ENGINES ?= 28.5 20.10 26.1
 ENGINES_SIDE_BY_SIDE ?= 1
