@@ -284,24 +284,28 @@ molecule: deps venv collection
 # their output kept whole. Then the three lanes side by side (TEST_LANE_* above), the third followed
 # by the oldest SDK's fleet and Molecule. Every fleet is removed (and checked) also
 # when a step failed. CI shows the start and the end of the output: the end repeats every summary,
-# with why a target failed.
+# with why a target failed, and how long the checks and each lane took (build/test-times.txt: what
+# the lanes are balanced by).
 SUMMARIES := build/integration-summary-1.txt build/integration-summary-2.txt build/integration-summary-3.txt build/oldsdk-summary.txt build/molecule-summary.txt
 # Lane one in fleet285, lane two in lane285 then lane261, lane three in flee2010, then the oldest
 # SDK's fleet and Molecule's (see TEST_LANE_* above).
 LANE = $(MAKE) integration-engines ENGINES_SIDE_BY_SIDE= MATRIX_QUIET=1 FLEET=$(1) TEST_ENGINES="$(2)" MATRIX_SUMMARY=build/integration-summary-$(3).txt
 test: export RERUN_FAILED = 1
 test: deps
-	$(MAKE) -j2 --output-sync=target sanity-newest sanity-oldest lint unit build-check
+	mkdir -p build && rm -f build/test-times.txt
+	began=$$(date +%s); $(MAKE) -j2 --output-sync=target sanity-newest sanity-oldest lint unit build-check; status=$$?; \
+	  echo "make test: the checks took $$(( $$(date +%s) - began ))s" >build/test-times.txt; exit $$status
 	mkdir -p build && rm -f $(SUMMARIES) build/oldsdk.log
-	status=0; \
-	  $(call LANE,fleet,$(TEST_LANE_ONE),1) & one=$$!; \
-	  $(call LANE,lane,$(TEST_LANE_TWO),2) & two=$$!; \
-	  $(call LANE,fleet,$(TEST_LANE_THREE),3) || status=1; \
-	  $(MAKE) test-oldsdk || status=1; \
-	  $(MAKE) molecule || status=1; \
+	status=0; began=$$(date +%s); \
+	  ended() { echo "make test: $$1 ended $$(( $$(date +%s) - began ))s after the lanes began" >>build/test-times.txt; }; \
+	  { $(call LANE,fleet,$(TEST_LANE_ONE),1); rc=$$?; ended "lane one"; exit $$rc; } & one=$$!; \
+	  { $(call LANE,lane,$(TEST_LANE_TWO),2); rc=$$?; ended "lane two"; exit $$rc; } & two=$$!; \
+	  $(call LANE,fleet,$(TEST_LANE_THREE),3) || status=1; ended "lane three's matrix"; \
+	  $(MAKE) test-oldsdk || status=1; ended "lane three's oldest SDK fleet"; \
+	  $(MAKE) molecule || status=1; ended "lane three (Molecule)"; \
 	  wait $$one || status=1; wait $$two || status=1; \
 	  echo; echo "== make test: the summaries again"; \
-	  for summary in $(SUMMARIES); do cat $$summary 2>/dev/null || echo "$$summary: missing (that step did not finish)"; done; \
+	  for summary in $(SUMMARIES) build/test-times.txt; do cat $$summary 2>/dev/null || echo "$$summary: missing (that step did not finish)"; done; \
 	  echo "make test: $$([ $$status = 0 ] && echo passed || echo FAILED)"; exit $$status
 
 # The oldest Docker SDK we support (5.0.3, Debian 12's) runs the connection targets on a fleet of its own.
