@@ -48,12 +48,14 @@ def _install():
 
     def find_spec(self, fullname, target=None):
         is_package = module_info(self, fullname)
-        files = _files(self)
-        if is_package is None or files is None:
+        if is_package is None:
+            # Not in the zip, asked for every import while the zip is first on sys.path: zipimport's
+            # own answer (a namespace portion or nothing), without reading the table of contents here.
             return original(self, fullname, target)
+        files = _files(self)
         path = module_path(self, fullname)
         source = path + (os.sep + '__init__.py' if is_package else '.py')
-        if source not in files:
+        if files is None or source not in files:
             return original(self, fullname, target)  # bytecode in the zip: zipimport's own way
         spec = ModuleSpec(fullname, self, origin=self.archive + os.sep + source, is_package=is_package)
         if is_package:
