@@ -14,13 +14,16 @@ import re
 FAILURE = re.compile(r'^(fatal: \[|failed: \[|ERROR! |\[ERROR\]: (?!Task failed))')
 COLOUR = re.compile(r'\x1b\[[0-9;]*m')
 TASK = re.compile(r'^TASK \[(?P<name>.*)\] \**$')
+RECAP = re.compile(r'^PLAY RECAP \**$')
+RECAP_HOST = re.compile(r'^\S+ +: ok=\d+ .*unreachable=(?P<unreachable>\d+) +failed=(?P<failed>\d+)')
 LONGEST = 400
 
 
 class WhyFailed:
     """Fed a target's output line by line. The last failure counts, not the first: a failure that a
     block's rescue handled comes before the one that ended the run; one followed by "...ignoring"
-    does not count."""
+    does not count, nor one of a playbook whose recap says no host failed (a rescue handled it):
+    a shell check that fails after such a playbook is then told by its own last line."""
 
     def __init__(self):
         self.task = None
@@ -28,6 +31,8 @@ class WhyFailed:
         self.body = None
         self.failure = None
         self.last = None
+        self.in_recap = False
+        self.recap_failed = False
 
     def feed(self, line):
         raw = COLOUR.sub('', line).rstrip()
@@ -46,6 +51,8 @@ class WhyFailed:
             if line != '...ignoring':
                 self.failure = self.pending[:LONGEST]
             self.pending = None
+        if self._recap(line):
+            return
         task = TASK.match(line)
         if task:
             self.task = task.group('name')
@@ -55,6 +62,24 @@ class WhyFailed:
                 self.pending, self.body = where + line[:-1].rstrip(), ['{']
             else:
                 self.pending = where + line
+
+    def _recap(self, line):
+        """Follow a PLAY RECAP; at its end, forget the failures of a playbook that failed on no host."""
+        if RECAP.match(line):
+            self.in_recap, self.recap_failed = True, False
+            return True
+        if not self.in_recap:
+            return False
+        host = RECAP_HOST.match(line)
+        if host:
+            self.recap_failed |= int(host.group('failed')) > 0 or int(host.group('unreachable')) > 0
+            return True
+        self.in_recap = False
+        if not self.recap_failed:
+            self.failure = None
+        # What follows is another playbook or a shell check: no task of this one is running.
+        self.task = None
+        return False
 
     @staticmethod
     def _short(body):

@@ -99,6 +99,30 @@ def test_why_failed_without_a_failed_task_is_the_last_line():
     assert reason_of('') == 'no output'
 
 
+def test_why_failed_after_a_playbook_that_failed_on_no_host_is_the_shell_checks_line():
+    # The swarm target: its playbook's rescued failure, then membership.sh's check fails with
+    # lines of another playbook's output quoted in its message.
+    output = '''
+TASK [Try the thing that the rescue handles] ***********************************
+fatal: [h1]: FAILED! => {"msg": "handled by the rescue"}
+
+TASK [Leave the swarm on every host] *******************************************
+ok: [h1]
+
+PLAY RECAP *********************************************************************
+h1                         : ok=3    changed=0    unreachable=0    failed=0    skipped=0    rescued=1
+h2                         : ok=3    changed=0    unreachable=0    failed=0    skipped=0    rescued=0
+
+swarm membership, case change: FAILED: the hosts are not as expected (managers h2,h3, workers h1):
+fatal: [h1]: FAILED! => {"msg": "h1 is not a worker"}
+'''
+    assert reason_of(output) == 'fatal: [h1]: FAILED! => {"msg": "h1 is not a worker"}'
+    # A recap that names a failed host keeps its failure.
+    failed = output.replace('failed=0    skipped=0    rescued=1', 'failed=1    skipped=0    rescued=0')
+    assert reason_of(failed.split('swarm membership', maxsplit=1)[0]) == (
+        'task "Try the thing that the rescue handles": fatal: [h1]: FAILED! => {"msg": "handled by the rescue"}')
+
+
 def test_why_failed_is_cut_to_a_summary_line():
     assert len(reason_of('fatal: [h1]: FAILED! => {"msg": "%s"}\n' % ('x' * 2000))) == why_failed.LONGEST
 

@@ -33,7 +33,8 @@ address() { sed -n "s/^$1 .*fleet_address=\([0-9.]*\).*/\1/p" "$inventory"; }
 fleet_link() { local link="fnv${fleet_name}${1#h}"; echo "${link:0:15}"; }
 swarm_state() { on "$1" docker info --format '{{.Swarm.LocalNodeState}}'; }
 cluster_of() { on "$1" docker info --format '{{.Swarm.Cluster.ID}}'; }
-fail() { echo "swarm membership, case $case: FAILED: $*" >&2; exit 1; }
+# On one line, the quoted output included: the summaries of make test show a target's last line.
+fail() { echo "swarm membership, case $case: FAILED: $(tr -s '\n' ' ' <<<"$*")" >&2; exit 1; }
 leave_all() { local host; for host in h1 h2 h3; do on "$host" docker swarm leave --force >/dev/null 2>&1 || true; done; }
 init_on() { on "$1" docker swarm init --advertise-addr "$(address "$1")" >/dev/null; }
 join_cli() {  # join_cli HOST MANAGER ROLE: the docker CLI, the token never printed
