@@ -12,12 +12,12 @@ On every host of the docker_hosts group, in one playbook run with wall-clock mar
   through the Docker SDK (one POST /networks/create each, nothing read back), the floor of a first
   converge; they are removed again (not timed);
 - the first converge of ``bridge_networks`` (it must report a change);
-- after the no-ops below, the networks removed and the direct creates timed again: a daemon that has
+- the no-op ``bridge_networks`` (nothing to change), alternating with ping, REPEAT times after a
+  warm-up pair; the medians are compared;
+- after the no-ops, the networks removed and the direct creates timed again: a daemon that has
   made and removed 100 networks creates them at another pace than a fresh one (seen: 156 s fresh
   against 192 s for the converge after it, Engine 20.10), so the converge is compared with the mean
   of the creates before and after it, and both are printed;
-- the no-op ``bridge_networks`` (nothing to change), alternating with ping, REPEAT times after a
-  warm-up pair; the medians are compared;
 - with --community, and only when community.docker is installed on the controller, its
   docker_network module looped over the same networks (a no-op too).
 
@@ -87,6 +87,8 @@ DIRECT = """
         argv: ["{{ node_python }}", "-c", %(code)s, "{{ networks | to_json }}"]
       changed_when: true
 """
+DIRECT_CREATES = DIRECT % dict(what='direct creates', code=json.dumps(DIRECT_CREATE))
+DIRECT_REMOVES = DIRECT % dict(what='direct removes', code=json.dumps(DIRECT_REMOVE))
 CONVERGE = """
     - name: first converge
       fleetnet.docker.bridge_networks: {config: "{{ networks }}"}
@@ -123,14 +125,13 @@ def community_installed(env):
 def timed_tasks(repeat, community):
     """Tasks between marks: each mark is named after the task it ends."""
     tasks = [MARK % 'start', PING, MARK % 'ping',
-             DIRECT % dict(what='direct creates', code=json.dumps(DIRECT_CREATE)), MARK % 'direct',
-             DIRECT % dict(what='direct removes', code=json.dumps(DIRECT_REMOVE)), MARK % 'untimed',
+             DIRECT_CREATES, MARK % 'direct', DIRECT_REMOVES, MARK % 'untimed',
              CONVERGE, MARK % 'converge']
     # One warm-up pair, not counted: the first module run after the creates pays for cold caches.
     for _pair in range(repeat + 1):
         tasks += [PING, MARK % 'ping', NOOP, MARK % 'noop']
-    tasks += [DIRECT % dict(what='direct removes', code=json.dumps(DIRECT_REMOVE)), MARK % 'untimed',
-              DIRECT % dict(what='direct creates again', code=json.dumps(DIRECT_CREATE)), MARK % 'direct']
+    # The creates again, on a daemon that has made and removed them: the floor's other side.
+    tasks += [DIRECT_REMOVES, MARK % 'untimed', DIRECT_CREATES, MARK % 'direct']
     if community:
         tasks += [COMMUNITY, MARK % 'community']
     return ''.join(tasks)
