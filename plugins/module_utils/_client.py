@@ -26,7 +26,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._client_sdk import
 from ansible_collections.fleetnet.docker.plugins.module_utils._client_errors import (
     DockerAPIError, DockerUnreachable, reason as _reason, unreachable_errors as _unreachable_errors)
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import HostEngine, api_at_least
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.plugins.module_utils import _unix_socket
 from ansible_collections.fleetnet.docker.plugins.module_utils._client_containers import ContainerCalls
 from ansible_collections.fleetnet.docker.plugins.module_utils._client_endpoints import EndpointCalls
@@ -92,7 +92,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
     The typed methods (these and those of the ``_client_*`` mixins) are the only Engine API callers.
 
     The typed methods below are the only way the network engine and the ``*_networks`` modules talk
-    to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``EngineError``);
+    to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``ModuleFailure``);
     anything else (a ``TypeError`` from a wrong SDK argument) is a bug and surfaces as itself.
     To a local daemon (``unix://``, no TLS) most of them go through _unix_socket.py; the others, and
     ``api`` (the SDK's low-level client, connected on first use), through the Docker SDK.
@@ -111,7 +111,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         self._socket = None
         try:
             self._connect(module.params, sdk_now=not raise_errors)
-        except EngineError as exc:
+        except ModuleFailure as exc:
             self._fail(exc)
 
     def _connect(self, params, sdk_now):
@@ -137,7 +137,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
 
     def _sdk_missing(self):
         # The last line says why: missing, or an SDK too old for this Python (5.0 needs distutils).
-        error = EngineError(
+        error = ModuleFailure(
             'the Docker SDK for Python (package "docker", version %s or newer) cannot be imported by '
             'the interpreter %s on %s (%s); %s, or install it for that interpreter'
             % (MINIMUM_SDK_VERSION, sys.executable, self.host, DOCKER_SDK_IMPORT_ERROR.strip().splitlines()[-1],
@@ -154,7 +154,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         problem = sdk_compatibility_problem(docker.__version__, _installed_version('requests'),
                                             _installed_version('urllib3'))
         if problem:
-            raise EngineError('the Docker SDK for Python at %s on %s %s; %s'
+            raise ModuleFailure('the Docker SDK for Python at %s on %s %s; %s'
                               % (sys.executable, self.host, problem, INSTALL_HINT))
         tls = self._tls_config(params)
         version = params.get('api_version') or 'auto'
@@ -188,7 +188,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         if self._api is None:
             try:
                 self._connect_sdk()
-            except EngineError as exc:
+            except ModuleFailure as exc:
                 self._fail(exc)
         return self._api
 
@@ -220,7 +220,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
             )
         except sdk['DockerException'] as exc:
             # The SDK's message names the file; it never contains key material.
-            raise EngineError('TLS settings for the Docker daemon at %s on %s are not usable: %s'
+            raise ModuleFailure('TLS settings for the Docker daemon at %s on %s are not usable: %s'
                               % (self.docker_host, self.host, exc))
 
     def unreachable(self, exc):
@@ -249,19 +249,19 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         """Raise when `option` needs a newer Engine API than the daemon speaks."""
         if not self.api_at_least(version):
             where = ('network "%s" on %s' % (network, self.host)) if network else self.host
-            self._fail(EngineError(
+            self._fail(ModuleFailure(
                 '%s: option "%s" needs Docker Engine API %s or newer; the daemon at %s speaks %s'
                 % (where, option, version, self.docker_host, self.api_version)))
 
     def require_sdk(self, option, method, parameter, version):
         """Raise when the installed SDK's ``method`` cannot send ``option`` (it lacks ``parameter``)."""
         if not accepts_parameter(method, parameter):
-            self._fail(EngineError(
+            self._fail(ModuleFailure(
                 '%s: option "%s" needs the Docker SDK for Python %s or newer; the one at %s is %s'
                 % (self.host, option, version, sys.executable, _sdk()['docker'].__version__)))
 
     def request(self, what, method, *args, **kwargs):
-        """Call an SDK method, turning Docker's answers and unreachable daemons into EngineErrors."""
+        """Call an SDK method, turning Docker's answers and unreachable daemons into ModuleFailures."""
         sdk = _sdk() or dict(APIError=(), DockerException=(), unreachable=_unreachable_errors())
         try:
             return method(*args, **kwargs)
@@ -292,7 +292,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         """Legacy: ``request`` for the modules that still pass SDK methods in (see the class docstring)."""
         try:
             return self.request(what, method, *args, **kwargs)
-        except EngineError as exc:
+        except ModuleFailure as exc:
             self._fail(exc)
 
     # ------------------------------------------------------------ typed Engine API calls

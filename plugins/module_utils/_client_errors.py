@@ -14,14 +14,14 @@ __metaclass__ = type
 
 import socket
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
-class DockerUnreachable(EngineError):
+class DockerUnreachable(ModuleFailure):
     """The daemon cannot be reached: the socket is missing, the connection is refused or reset, or it timed out."""
 
 
-class DockerAPIError(EngineError):
+class DockerAPIError(ModuleFailure):
     """The daemon answered, and refused: ``explanation`` is Docker's own message, ``status_code`` its HTTP status."""
 
     def __init__(self, message, explanation=None, status_code=None):

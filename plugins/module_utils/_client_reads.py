@@ -7,7 +7,7 @@ Private to this collection; a mixin of DockerClient (_client), which gives it se
 Like every method of the _client_* mixins, these hand back the SDK's answer and let its errors
 through: the caller says what it was doing with DockerClient.call (which reports the failure on
 the host), or reads a refusal itself. The network engine's own reads (info, version,
-inspect_network) are DockerClient's, and raise EngineErrors.
+inspect_network) are DockerClient's, and raise ModuleFailures.
 """
 
 from __future__ import absolute_import, division, print_function

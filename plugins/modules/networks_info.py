@@ -281,7 +281,7 @@ _compile_once.install()  # first: the collection's imports below then compile on
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
 from ansible_collections.fleetnet.docker.plugins.module_utils._inspect import gather_networks
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
 def main():
@@ -299,7 +299,7 @@ def main():
         # As the daemon reports it ("20.10.24+dfsg1": the distribution's build), where messages name the release.
         reported = client.version() or {}
         api_version = reported.get('ApiVersion') or client.engine_versions()[1]
-    except EngineError as exc:
+    except ModuleFailure as exc:
         module.fail_json(**exc.result())
     module.exit_json(changed=False, networks=networks,
                      engine=dict(version=reported.get('Version'), api_version=api_version))

@@ -21,7 +21,7 @@ import copy
 import hashlib
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerAPIError, DockerClient, NotFound
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 # The manager a swarm node of these tests knows, and the join token it is given.
 MANAGER = {'NodeID': 'm1', 'Addr': '10.0.0.1:2377'}
@@ -176,7 +176,7 @@ class FakeDocker:
             explanation = getattr(exc, 'explanation', None) or str(exc)
             raise DockerAPIError('%s on %s failed: %s' % (what, self.host, explanation), explanation=explanation,
                                  status_code=getattr(exc, 'status_code', None))
-        except EngineError:
+        except ModuleFailure:
             raise
 
     def version(self):

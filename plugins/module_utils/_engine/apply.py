@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Carrying out a validated plan, and putting a network back when its recreate fails.
 
-Private to this collection. Every failure is raised as an EngineError that says what was already
+Private to this collection. Every failure is raised as a ModuleFailure that says what was already
 done (``done``: actions entries) and what was not started (``not_done``: network names).
 """
 
@@ -17,7 +17,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachment
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import APPLY_ORDER
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
 class Applier:
@@ -39,7 +39,7 @@ class Applier:
         for position, item in enumerate(ordered):
             try:
                 self.apply_item(item)
-            except EngineError as exc:
+            except ModuleFailure as exc:
                 # A recreate Docker refused half-way was put back: that is done too (a new network ID).
                 exc.done = list(self.done) + list(exc.done)
                 exc.not_done = [later.name for later in ordered[position:]]
@@ -78,7 +78,7 @@ class Applier:
             if self.client.inspect_network(network['Id']) is None:
                 return
             self._sleep(0.2)
-        raise EngineError('network "%s" on %s: still present %d seconds after it was removed'
+        raise ModuleFailure('network "%s" on %s: still present %d seconds after it was removed'
                           % (network['Name'], self.host, timeout))
 
     def _disconnect(self, network_name, network_id, endpoint):

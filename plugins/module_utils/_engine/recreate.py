@@ -6,7 +6,7 @@ finish or roll back what a previous run left (docs/safety.md).
 
 Private to this collection. apply.py hands every recreate to ``Recreate.run``; the runner hands
 every journal entry left by an earlier run to ``Recreate.recover`` before planning. Failures are
-raised as EngineError; one that changed the host carries the change in ``done``.
+raised as ModuleFailure; one that changed the host carries the change in ``done``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +19,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.endpoint_o
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.interfaces import holder_of, lower_name_free, subnets_of
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import new_entry
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
 def _reason(exc):
@@ -65,13 +65,13 @@ class Recreate:
         try:
             self.client.remove_network(old_id, name)
             self.wait_until_removed(item.network)
-        except EngineError as exc:
+        except ModuleFailure as exc:
             # A swarm network can be in use on other nodes, which this host cannot see beforehand
             # (the API hides network-attachment tasks): put the local containers back and stop.
             for endpoint in containers:
                 self._connect(old_id, name, endpoint, item.before.get('subnets'))
             self._forget(name)
-            raise EngineError(
+            raise ModuleFailure(
                 'network "%s" on %s: cannot be recreated, Docker refused to remove it (%s); it was left as it '
                 'was, with its containers reconnected. A swarm network used on other nodes must be freed there '
                 'first' % (name, self.host, _reason(exc)))
@@ -87,9 +87,9 @@ class Recreate:
             for endpoint in item.connect:
                 step = 'connecting container "%s"' % endpoint['name']
                 self._connect(new_id, name, endpoint, None)
-        except EngineError as exc:
+        except ModuleFailure as exc:
             self._put_back(item, new_id, containers)
-            error = EngineError('network "%s" on %s: recreating it failed at %s (%s); the network was put back as it '
+            error = ModuleFailure('network "%s" on %s: recreating it failed at %s (%s); the network was put back as it '
                                 'was, with its containers %s' % (name, self.host, step, _reason(exc), _names(containers)))
             # The network was made again (a new ID): that is a change, whatever else happened.
             error.done = [dict(name=name, action='put back', differences=list(item.differences))]
@@ -105,7 +105,7 @@ class Recreate:
                 try:
                     self.client.disconnect_container(endpoint.get('id') or endpoint['name'], new_id, item.name,
                                                      container_name=endpoint['name'])
-                except EngineError:
+                except ModuleFailure:
                     pass  # it was not connected yet
             self.client.remove_network(new_id, item.name)
         old_id = self.client.create_network(render_payload(self.spec, item.before))
@@ -186,7 +186,7 @@ class Recreate:
                         self.client.start_container(endpoint['id'], container_name=endpoint['name'])
                         container = self.client.inspect_container(endpoint['id'], missing_ok=True) or container
                         started.append(endpoint['name'])
-                    except EngineError:
+                    except ModuleFailure:
                         start_after = True
                 self._reattach(entry, network_id, endpoint, subnets, container)
                 if start_after:
@@ -194,9 +194,9 @@ class Recreate:
                     started.append(endpoint['name'])
             self._restore_displaced(entry)
             self._report_renamed(name, endpoints)
-        except EngineError as exc:
+        except ModuleFailure as exc:
             self._restore_displaced(entry, best_effort=True)
-            error = EngineError('network "%s" on %s: the recreate cut off on %s could not be %s (%s); the journal %s '
+            error = ModuleFailure('network "%s" on %s: the recreate cut off on %s could not be %s (%s); the journal %s '
                                 'keeps what is needed, rerun to try again'
                                 % (name, self.host, entry.get('started'), how, _reason(exc), self.journal.path(name)))
             error.done = [dict(name=name, action='partly recovered', differences=[])]
@@ -260,7 +260,7 @@ class Recreate:
                 networks = ((container or {}).get('NetworkSettings') or {}).get('Networks') or {}
                 if container is not None and (networks.get(moved['network']) or {}).get('NetworkID') != moved['network_id']:
                     self._connect(moved['network_id'], moved['network'], endpoint, moved['subnets'])
-            except EngineError:
+            except ModuleFailure:
                 if not best_effort:
                     raise
                 continue  # the journal keeps it: the next run tries again

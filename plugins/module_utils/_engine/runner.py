@@ -14,7 +14,7 @@ builds its argspec with ``network_module_argspec(DRIVER)`` and calls ``run_netwo
     rendered    Engine API payloads under ``rendered``, without contacting a daemon
 
 Everything is validated before anything changes; all problems are reported together. Whatever
-stops a run is an EngineError, caught here once and reported with ``changed`` and the actions done.
+stops a run is a ModuleFailure, caught here once and reported with ``changed`` and the actions done.
 The shared options are documented in the doc fragment ``fleetnet.docker.network_resource``
 (state, recreate) and, because doc fragments cannot extend an option's suboptions, the common
 ``config`` suboptions below are repeated in each module's DOCUMENTATION.
@@ -30,7 +30,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current im
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal, JournalError, daemon_key
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 # Applying (apply, recreate), rendering and the host reads are imported inside the functions that use
 # them, which a no-op never calls: AnsiballZ ships module_utils as source, so the managed node compiles
@@ -90,13 +90,13 @@ def run_network_module(module, spec, connect=None):
     """
     try:
         result = run_state(module, spec, connect or (lambda module: DockerClient(module, raise_errors=True)))
-    except EngineError as exc:
+    except ModuleFailure as exc:
         module.fail_json(**exc.result())
     module.exit_json(**result)
 
 
 def run_state(module, spec, connect):
-    """The result of the module's state; raises EngineError."""
+    """The result of the module's state; raises ModuleFailure."""
     params = module.params
     state = params['state']
     desired = [normalise_desired(spec, item) for item in params.get('config') or []]
@@ -105,12 +105,12 @@ def run_state(module, spec, connect):
     problems = [] if state == 'gathered' else static_problems(spec, desired, state)
     if state == 'overridden' and not desired and not params.get('empty_config_deletes_all'):
         # As in netcommon's resource modules: an empty overridden is almost always a variable left unset.
-        raise EngineError('%s on %s: config is empty; with state overridden that removes every one of them: set '
+        raise ModuleFailure('%s on %s: config is empty; with state overridden that removes every one of them: set '
                           'empty_config_deletes_all: true if that is meant; nothing was changed' % (spec.label, host))
 
     if state == 'rendered':
         if problems:
-            raise EngineError(problems=problems, host=host)
+            raise ModuleFailure(problems=problems, host=host)
         from ansible_collections.fleetnet.docker.plugins.module_utils._engine.render import render_payload  # lazily: see the imports above
         return dict(changed=False, rendered=[render_payload(spec, config) for config in desired])
 
@@ -119,8 +119,8 @@ def run_state(module, spec, connect):
     if host_problem:
         # The config's own problems are reported with it, so one run shows everything to fix.
         if not problems:
-            raise EngineError(host_problem)
-        raise EngineError(problems=problems, also=[host_problem], host=client.host)
+            raise ModuleFailure(host_problem)
+        raise ModuleFailure(problems=problems, also=[host_problem], host=client.host)
     current = CurrentState(client, spec)
     if state == 'gathered':
         return dict(changed=False, gathered=[gathered_form(config) for config in current.gathered()])
@@ -144,7 +144,7 @@ def _plan_and_apply(module, spec, client, current, journal, desired, problems):
     items, host_problems = plan(current, state, valid, params['recreate'], lambda: _host_prefixes(module))
     problems.extend(host_problems)
     if problems:
-        raise EngineError(problems=problems, host=client.host)
+        raise ModuleFailure(problems=problems, host=client.host)
 
     before = [gathered_form(config) for config in current.gathered()]
     changed = bool(recovered) or any(item.changes for item in items)
@@ -173,7 +173,7 @@ def _locked_journal(current, spec, timeout, host):
         if journal.lock(timeout or 60):
             current.networks(refresh=True)  # another run changed the host while this one waited
     except (JournalError, OSError) as exc:
-        raise EngineError('%s on %s: %s; nothing was changed' % (spec.label, host, exc))
+        raise ModuleFailure('%s on %s: %s; nothing was changed' % (spec.label, host, exc))
     return journal
 
 
@@ -184,7 +184,7 @@ def _recover(current, spec, journal, module):
     try:
         entries = journal.entries(spec.driver)
     except JournalError as exc:
-        raise EngineError('%s on %s: %s' % (spec.label, current.client.host, exc))
+        raise ModuleFailure('%s on %s: %s' % (spec.label, current.client.host, exc))
     reports = []
     if entries:
         from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate  # lazily: see the imports above

@@ -221,7 +221,7 @@ def test_swarm_calls():
 def test_swarm_init_refuses_an_option_the_sdk_cannot_send():
     client, adapter = client_for({})
     client.require_init_swarm_sdk('data_path_port', 'data_path_port', '6.0.0')  # SDK 7 has it
-    with pytest.raises(_client.EngineError) as failure:
+    with pytest.raises(_client.ModuleFailure) as failure:
         client.require_init_swarm_sdk('shiny', 'shiny_option', '99.0')
     assert 'option "shiny" needs the Docker SDK for Python 99.0 or newer' in str(failure.value)
 

@@ -23,7 +23,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.validate import static_problems
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 
 SYSCTL = {endpoint_options.SYSCTLS_OPTION: 'net.ipv4.conf.IFNAME.log_martians=1'}
@@ -59,7 +59,7 @@ def settings_of(daemon, name='web', network='edge'):
 def test_on_docker_20_10_each_option_fails_naming_the_version_it_needs_and_nothing_is_called():
     daemon = new_daemon('1.41', '20.10.24')
     _items, problems = planned(daemon, 'merged', [edge(**ALL_OPTIONS)])
-    messages = str(EngineError(problems=problems, host='h2'))
+    messages = str(ModuleFailure(problems=problems, host='h2'))
     assert ('network "edge" on h2: containers[0].gw_priority needs Docker Engine 28.0 (API 1.48) or later; '
             'this host runs 20.10.24 (API 1.41)') in messages
     assert 'containers[0].mac_address needs Docker Engine 25.0 (API 1.44) or later; this host runs 20.10.24' in messages
@@ -85,7 +85,7 @@ def test_mac_address_passes_when_the_container_has_it_and_is_refused_otherwise_b
     items, problems = planned(daemon, 'replaced', [edge(mac_address='02:42:0A:60:01:0A')])
     assert problems == [] and [item.action for item in items] == ['unchanged']
     _items, problems = planned(daemon, 'merged', [edge(mac_address='02:42:0a:60:01:0b', gw_priority=3)])
-    assert str(EngineError(problems=problems, host='h2')) == (
+    assert str(ModuleFailure(problems=problems, host='h2')) == (
         'network "edge" on h2: containers[0].mac_address 02:42:0a:60:01:0b: container "web" has 02:42:0a:60:01:0a '
         'there, and Docker Engine 28.5.2 does not apply a MAC address on connect; set it when the container is '
         'created (docker run --network name=edge,mac-address=02:42:0a:60:01:0b); nothing was changed')

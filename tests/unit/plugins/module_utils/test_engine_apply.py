@@ -19,7 +19,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 
 
@@ -94,7 +94,7 @@ def test_recreate_reconnects_every_container_with_its_addresses_and_aliases():
 def test_recreate_whose_create_fails_puts_the_old_network_back_with_its_containers():
     daemon, lan = lan_with_two_containers()
     daemon.fail('create_network', 'invalid pool request')
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         planned_and_applied(daemon, 'merged', [desired(name='lan', labels={'v': '2'})])
     assert str(failure.value).startswith('network "lan" on h1: recreating it failed at creating the new network '
                                          '(invalid pool request); the network was put back as it was, with its '
@@ -111,7 +111,7 @@ def test_recreate_whose_create_fails_puts_the_old_network_back_with_its_containe
 def test_recreate_that_docker_refuses_to_remove_leaves_the_network_with_its_containers():
     daemon, lan = lan_with_two_containers()
     daemon.fail('remove_network', 'network lan is in use by task x on another node')
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         planned_and_applied(daemon, 'merged', [desired(name='lan', labels={'v': '2'})])
     assert 'cannot be recreated, Docker refused to remove it (network lan is in use' in str(failure.value)
     assert daemon.network('lan')['Id'] == lan['Id']
@@ -123,7 +123,7 @@ def test_a_failure_half_way_says_what_was_done_and_what_was_not():
     daemon = FakeDocker(networks=[docker_network('old', ['10.1.0.0/24'])])
     daemon.fail('create_network', 'no available address pools', when=lambda name: name == 'b')
     items, problems = plan(CurrentState(daemon, SPEC), 'overridden', [desired(name='a'), desired(name='b')])
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         Applier(daemon, SPEC).apply(items)
     error = failure.value
     assert [entry['name'] for entry in error.done] == ['old', 'a']
@@ -233,7 +233,7 @@ def test_a_swarm_network_that_stays_is_reported_after_the_timeout():
     daemon.remove_network = lambda ident, name: None
     clock = iter(range(0, 100, 10))
     items, problems = plan(CurrentState(daemon, SPEC), 'deleted', [desired(name='app')])
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         Applier(daemon, SPEC, sleep=lambda seconds: None, clock=lambda: next(clock)).apply(items)
     assert str(failure.value) == 'network "app" on h1: still present 30 seconds after it was removed'
     assert daemon.network('app') == network

@@ -20,7 +20,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachment
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.interfaces import holder_of, subnets_of
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal, new_entry
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 from ansible_collections.fleetnet.docker.tests.unit.plugins.module_utils.test_recreate import SPEC
 
@@ -112,7 +112,7 @@ def test_the_network_holding_the_name_moves_out_of_the_way_and_comes_back_after(
 def test_a_run_cut_off_while_the_holder_was_out_of_the_way_reconnects_it(tmp_path):
     daemon, journal, recreate, entry = restarted_without_lan(tmp_path)
     daemon.fail('connect_container', 'connection reset by peer', times=2)
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         recreate.recover(entry, daemon.list_networks(), check_mode=False)
     assert 'could not be rolled back' in str(failure.value)
     # Neither connect reached the daemon: side is out, and the journal says so.

@@ -17,7 +17,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver imp
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import plan
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
 from ansible_collections.fleetnet.docker.plugins.module_utils._journal import Journal
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, attachment, container, docker_network
 
 
@@ -65,7 +65,7 @@ def test_a_refused_reconnect_puts_the_old_network_back_with_every_container(tmp_
     journal = Journal('k', root=str(tmp_path))
     # Docker refuses "static" on the new network only: the restored one takes it back.
     daemon.fail('connect_container', 'Address already in use', when=lambda name, network_name, arguments: name == 'static')
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         recreate_icc_off(daemon, journal)
     text = str(failure.value)
     assert 'network "lan" on h1: recreating it failed at connecting container "static" (Address already in use)' in text
@@ -81,7 +81,7 @@ def test_a_refused_reconnect_puts_the_old_network_back_with_every_container(tmp_
 def cut_after_remove(daemon, journal):
     """The daemon "dies" when the new network is to be created: the put-back cannot run either."""
     daemon.fail('create_network', 'connection reset by peer', times=2)
-    with pytest.raises(EngineError):
+    with pytest.raises(ModuleFailure):
         recreate_icc_off(daemon, journal)
     [entry] = journal.entries('bridge')
     return entry
@@ -114,7 +114,7 @@ def test_a_recreate_cut_off_before_the_remove_is_rolled_back_and_stopped_contain
     journal = Journal('k', root=str(tmp_path))
     daemon.fail('remove_network', 'connection reset by peer')
     daemon.fail('connect_container', 'connection reset by peer')
-    with pytest.raises(EngineError):
+    with pytest.raises(ModuleFailure):
         recreate_icc_off(daemon, journal)
     [entry] = journal.entries('bridge')
     assert attached_nowhere(daemon)

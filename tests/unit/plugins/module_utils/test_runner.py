@@ -9,7 +9,7 @@ __metaclass__ = type
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption, TopLevelField
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import PlanItem
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
 class MtuDriver(Driver):
@@ -43,9 +43,9 @@ def test_declared_kinds_and_choices_become_argspec_types():
 
 
 def test_summary_lists_every_problem():
-    one = str(EngineError(problems=[('lan', 'name', 'is listed 2 times in config')], host='h1'))
+    one = str(ModuleFailure(problems=[('lan', 'name', 'is listed 2 times in config')], host='h1'))
     assert one == 'network "lan" on h1: name is listed 2 times in config; nothing was changed'
-    two = str(EngineError(problems=[('a', 'gateway', 'x'), ('b', 'subnet', 'y')], host='h2'))
+    two = str(ModuleFailure(problems=[('a', 'gateway', 'x'), ('b', 'subnet', 'y')], host='h2'))
     assert two.startswith('2 problems, nothing was changed: ')
     assert 'network "a" on h2: gateway x' in two and 'network "b" on h2: subnet y' in two
 

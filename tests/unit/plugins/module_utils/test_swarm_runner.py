@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import SWARM_TOKEN as TOKEN, FakeDocker, swarm_state
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import EngineError
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import DEFAULT_SPEC
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import (
     SwarmFailure,
@@ -233,7 +233,7 @@ def test_present_in_check_mode_creates_nothing():
 def test_present_on_an_old_api_refuses_an_option_it_cannot_send():
     engine = daemon()
     engine.api_version = '1.38'
-    with pytest.raises(EngineError) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         run(engine, state='present', default_addr_pool=['10.20.0.0/16'])
     assert 'option "default_addr_pool" needs Docker Engine API 1.39 or newer' in str(failure.value)
     assert engine.writes() == []
