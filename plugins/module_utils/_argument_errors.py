@@ -6,8 +6,9 @@
 Private to this collection. Ansible checks a module's arguments before the module runs, and its
 message for a bad ``config`` item ("argument 'mtu' is of type <class 'str'> found in 'config'.
 and we were unable to convert to int") names neither the network nor the item. ``NetworkModule``
-is an AnsibleModule that, when that check fails, checks each ``config`` item on its own and
-reports ``network "NAME" on HOST: FIELD "VALUE": REASON`` for each bad one.
+(_module_runner.py) is an AnsibleModule that, when that check fails, checks each ``config`` item
+on its own with ``argument_failure``, which reports ``network "NAME" on HOST: FIELD "VALUE": REASON``
+for each bad one.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,10 +17,10 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import this_host
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 # Where Ansible's messages name the option: "argument 'mtu' is of type ...", "value of mode must be
 # one of ...", "missing required arguments: name", "colour. Supported parameters include: ...".
@@ -53,23 +54,14 @@ def item_problems(network_options, items):
     return problems
 
 
-class NetworkModule(AnsibleModule):
-    """AnsibleModule for a ``*_networks`` module: argument errors in ``config`` name the network."""
+def argument_failure(argument_spec, params):
+    """The ModuleFailure naming each ``config`` item Ansible's argument check refused, or None.
 
-    def __init__(self, *args, **kwargs):
-        self._arguments_checked = False
-        super(NetworkModule, self).__init__(*args, **kwargs)
-        self._arguments_checked = True
-
-    def fail_json(self, msg=None, **kwargs):
-        if not self._arguments_checked:
-            options = ((self.argument_spec.get('config') or {}).get('options')) or {}
-            # The arguments as given: what Ansible could not convert is left as it was.
-            items = self.params.get('config')
-            problems = item_problems(options, items if isinstance(items, list) else [])
-            if problems:
-                host = this_host()
-                lines = ['network "%s" on %s: %s %s' % (name, host, field, reason) for name, field, reason in problems]
-                msg = '; '.join(lines) + '; nothing was changed'
-                kwargs['errors'] = lines
-        super(NetworkModule, self).fail_json(msg=msg, **kwargs)
+    ``params`` are the arguments as given: what Ansible could not convert is left as it was.
+    """
+    options = ((argument_spec.get('config') or {}).get('options')) or {}
+    items = params.get('config')
+    problems = item_problems(options, items if isinstance(items, list) else [])
+    if not problems:
+        return None
+    return ModuleFailure(problems=problems, host=this_host())

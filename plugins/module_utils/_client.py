@@ -94,25 +94,22 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
     The typed methods below are the only way the network engine and the ``*_networks`` modules talk
     to Docker. They raise ``DockerUnreachable`` or ``DockerAPIError`` (both ``ModuleFailure``);
     anything else (a ``TypeError`` from a wrong SDK argument) is a bug and surfaces as itself.
+    Everything else here that stops a run (connecting, ``require_api``, ``call``) raises a
+    ``ModuleFailure`` too: the module's runner (_module_runner.run_module) reports it.
     To a local daemon (``unix://``, no TLS) most of them go through _unix_socket.py; the others, and
     ``api`` (the SDK's low-level client, connected on first use), through the Docker SDK.
 
-    ``raise_errors=False`` is the legacy behaviour for modules that hand the mixins' methods to
-    ``call`` (swarm, network_plugins, probe): the client then fails the module itself, and connects the
-    SDK at once. New code passes True.
+    ``local_socket=False`` is for the modules that still hand the mixins' methods to ``call`` (swarm,
+    network_plugins, probe, daemon_network, engine_info): the client then connects the SDK at once.
     """
 
-    def __init__(self, module, raise_errors=False):
+    def __init__(self, module, local_socket=False):
         self.module = module
-        self.raise_errors = raise_errors
         self.host = this_host()
         self._engine = None
         self._api = None
         self._socket = None
-        try:
-            self._connect(module.params, sdk_now=not raise_errors)
-        except ModuleFailure as exc:
-            self._fail(exc)
+        self._connect(module.params, sdk_now=not local_socket)
 
     def _connect(self, params, sdk_now):
         if not HAS_DOCKER_SDK:
@@ -186,23 +183,12 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
     def api(self):
         """The SDK's low-level client (docker.APIClient), connected on first use."""
         if self._api is None:
-            try:
-                self._connect_sdk()
-            except ModuleFailure as exc:
-                self._fail(exc)
+            self._connect_sdk()
         return self._api
 
     @api.setter
     def api(self, value):
         self._api = value
-
-    def _fail(self, exc):
-        if self.raise_errors:
-            raise exc
-        result = exc.result()
-        if getattr(exc, 'exception', None):
-            result['exception'] = exc.exception
-        self.module.fail_json(**result)
 
     def _tls_config(self, params):
         if not params.get('tls') and not params.get('validate_certs'):
@@ -249,16 +235,16 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         """Raise when `option` needs a newer Engine API than the daemon speaks."""
         if not self.api_at_least(version):
             where = ('network "%s" on %s' % (network, self.host)) if network else self.host
-            self._fail(ModuleFailure(
+            raise ModuleFailure(
                 '%s: option "%s" needs Docker Engine API %s or newer; the daemon at %s speaks %s'
-                % (where, option, version, self.docker_host, self.api_version)))
+                % (where, option, version, self.docker_host, self.api_version))
 
     def require_sdk(self, option, method, parameter, version):
         """Raise when the installed SDK's ``method`` cannot send ``option`` (it lacks ``parameter``)."""
         if not accepts_parameter(method, parameter):
-            self._fail(ModuleFailure(
+            raise ModuleFailure(
                 '%s: option "%s" needs the Docker SDK for Python %s or newer; the one at %s is %s'
-                % (self.host, option, version, sys.executable, _sdk()['docker'].__version__)))
+                % (self.host, option, version, sys.executable, _sdk()['docker'].__version__))
 
     def request(self, what, method, *args, **kwargs):
         """Call an SDK method, turning Docker's answers and unreachable daemons into ModuleFailures."""
@@ -290,10 +276,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
 
     def call(self, what, method, *args, **kwargs):
         """Legacy: ``request`` for the modules that still pass SDK methods in (see the class docstring)."""
-        try:
-            return self.request(what, method, *args, **kwargs)
-        except ModuleFailure as exc:
-            self._fail(exc)
+        return self.request(what, method, *args, **kwargs)
 
     # ------------------------------------------------------------ typed Engine API calls
 

@@ -23,7 +23,7 @@ class SwarmCalls:
         return self.api.init_swarm(**options)
 
     def require_init_swarm_sdk(self, option, parameter, version):
-        """Fail the module when the installed SDK's init_swarm lacks parameter (see require_sdk)."""
+        """Raise when the installed SDK's init_swarm lacks parameter (see require_sdk)."""
         self.require_sdk(option, self.api.init_swarm, parameter, version)
 
     def join_swarm(self, **options):

@@ -16,6 +16,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_con
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host as daemon_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, this_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json, read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 DEFAULT_CONFIG_PATH = '/etc/docker/daemon.json'
 DEFAULT_RESTART_COMMAND = 'systemctl restart docker'
@@ -54,10 +55,28 @@ class DaemonNetwork:
         # ``client``: a stand-in for DockerClient in unit tests.
         self.client = client or DockerClient(module)
         self.warnings = []
+        # What this run changed on the host, in order: the ``actions`` of a failure after a change.
+        self.done = []
+        # The result as far as it is known: a failure after a change reports it too.
+        self.result = {}
 
-    def fail(self, problems, **extra):
-        self.module.fail_json(msg=daemon_checks.problems_message(self.host, problems),
-                              errors=[daemon_checks.problem_line(self.host, problem) for problem in problems], **extra)
+    def fail(self, problems):
+        raise ModuleFailure(also=[daemon_checks.problem_line(self.host, problem) for problem in problems])
+
+    def write(self, path, text, action):
+        daemon_host.write_file(self.module, path, text)
+        self.done.append(dict(action=action, path=path))
+
+    def run(self):
+        """The module's result; a failure after a change carries ``changed``, the actions done and the result so far."""
+        try:
+            return self.finish(self.run_state())
+        except ModuleFailure as failure:
+            self.finish({})
+            if self.done:
+                known = dict((key, value) for key, value in self.result.items() if key not in ('changed', 'msg'))
+                failure.record(self.done, changed=True, **known)
+            raise
 
     def read_facts(self, given, process):
         info = self.client.call('reading the daemon info (GET /info)', self.client.read_info)
@@ -101,7 +120,7 @@ class DaemonNetwork:
                        'before and after the restart); set allow_container_restart: true to allow it'
                  % ('' if len(names) == 1 else 's', ', '.join(names)))]
 
-    def run(self):
+    def run_state(self):
         params = self.params
         version = self.client.call('reading the engine version (GET /version)', self.client.read_version)
         self.engine_version = version.get('Version', '')
@@ -115,12 +134,12 @@ class DaemonNetwork:
             text = daemon_host.read_text(path)
             current = daemon_config.parse_file(text or '', path)
         except (OSError, daemon_config.ConfigFileError) as exc:
-            self.module.fail_json(msg='%s: cannot read the daemon configuration: %s' % (self.host, exc))
-        result = dict(changed=False, config_path=path, engine_version=self.engine_version)
+            raise ModuleFailure('%s: cannot read the daemon configuration: %s' % (self.host, exc))
+        result = self.result = dict(changed=False, config_path=path, engine_version=self.engine_version)
         if params['state'] == 'gathered':
             result.update(config=daemon_config.network_options(current),
                           restart_needed=daemon_host.modified_after_start(path, process))
-            return self.finish(result)
+            return result
 
         given = daemon_config.desired_from_params(params['config'])
         candidate = daemon_config.candidate_file(current, given, params['state'])
@@ -144,7 +163,7 @@ class DaemonNetwork:
                 self.warnings.append('Docker Engine %s on %s has no "dockerd --validate" (%s+): the file was checked by '
                                      'this module only' % (self.engine_version, self.host, daemon_config.VALIDATE_SINCE))
         if problems:
-            self.fail(problems, changed=False)
+            self.fail(problems)
 
         result.update(before=daemon_config.network_options(current), config=daemon_config.network_options(candidate),
                       changed_keys=daemon_config.changed_keys(current, candidate), validated=validated,
@@ -153,18 +172,19 @@ class DaemonNetwork:
             result['diff'] = dict(before=text or '', after=new_text,
                                   before_header=path, after_header=path)
         if self.module.check_mode:
-            return self.finish(result)
+            return result
         if file_changed:
-            daemon_host.write_file(self.module, path, new_text)
+            self.write(path, new_text, 'written')
         if will_restart:
-            self.restart(process, path, (text or '') if file_changed else None, result)
+            self.restart(process, path, (text or '') if file_changed else None)
             self.verify(candidate, result)
             result['restart_needed'] = False
-        return self.finish(result)
+        return result
 
-    def restart(self, process, path, previous_text, result):
+    def restart(self, process, path, previous_text):
         old_pid = process.pid if process else None
         rc, output = daemon_host.run_restart(self.module, self.params['restart_command'])
+        self.done.append(dict(action='restarted', command=self.params['restart_command']))
         if rc == 0 and daemon_host.wait_for_new_daemon(self.client, old_pid, self.params['restart_timeout']):
             return
         command, timeout = self.params['restart_command'], self.params['restart_timeout']
@@ -173,14 +193,14 @@ class DaemonNetwork:
         else:
             reason = 'dockerd did not answer within %d seconds after "%s"' % (timeout, command)
         if previous_text is not None:
-            daemon_host.write_file(self.module, path, previous_text)
+            self.write(path, previous_text, 'put back')
             daemon_host.run_restart(self.module, command)
+            self.done.append(dict(action='restarted', command=command))
             if daemon_host.wait_for_new_daemon(self.client, None, timeout):
                 reason += '; the previous %s was put back and dockerd runs with it' % path
             else:
                 reason += '; the previous %s was put back, but dockerd did not come back with it either' % path
-        self.module.fail_json(msg='%s: dockerd did not come back after the restart: %s' % (self.host, reason),
-                              changed=True, **dict((k, v) for k, v in result.items() if k != 'changed'))
+        raise ModuleFailure('%s: dockerd did not come back after the restart: %s' % (self.host, reason))
 
     def verify(self, candidate, result):
         """The restarted daemon shows the file's settings (the default bridge, docker0, docker info)."""
@@ -195,11 +215,17 @@ class DaemonNetwork:
         problems = daemon_checks.effect_problems(candidate, bridge, addresses, info)
         if problems:
             lines = '; '.join(daemon_checks.problem_line(self.host, problem) for problem in problems)
-            self.module.fail_json(msg='dockerd restarted with the new %s, but not with its settings: %s'
-                                      % (result['config_path'], lines),
-                                  **dict((k, v) for k, v in result.items()))
+            raise ModuleFailure('dockerd restarted with the new %s, but not with its settings: %s'
+                                % (result['config_path'], lines))
 
     def finish(self, result):
+        """``result``, once the warnings are given (they hold for a failed run too)."""
         for warning in self.warnings:
             self.module.warn(warning)
-        self.module.exit_json(**result)
+        self.warnings = []
+        return result
+
+
+def run(module, client=None):
+    """The daemon_network module's result; raises ModuleFailure. ``client``: a stand-in in unit tests."""
+    return DaemonNetwork(module, client).run()

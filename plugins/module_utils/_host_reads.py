@@ -17,6 +17,8 @@ import ipaddress
 import json
 import socket
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
+
 
 class HostPrefix:
     """One prefix the host uses: an interface address or a route destination."""
@@ -66,7 +68,7 @@ def prefixes_from_json(addresses, routes):
 
 
 def ip_json(module, *arguments):
-    """Parsed output of ``ip -j ARGUMENTS`` on the managed node, or fail the module saying why not.
+    """Parsed output of ``ip -j ARGUMENTS`` on the managed node; a ModuleFailure saying why not.
 
     Every module that looks at the host's links reads them this way: iproute2 speaks netlink in the
     host's own network namespace, where /sys can show another namespace's links.
@@ -75,17 +77,17 @@ def ip_json(module, *arguments):
     command_text = 'ip -j %s' % ' '.join(arguments)
     rc, out, err = module.run_command([ip_command, '-j'] + list(arguments))
     if rc != 0:
-        module.fail_json(msg='reading host interfaces with "%s" on %s failed: %s'
-                             % (command_text, socket.gethostname(), err.strip()))
+        raise ModuleFailure('reading host interfaces with "%s" on %s failed: %s'
+                            % (command_text, socket.gethostname(), err.strip()))
     try:
         return json.loads(out or '[]')
     except ValueError:
-        module.fail_json(msg='"%s" on %s printed no JSON; iproute2 with JSON output (-j) is needed'
-                             % (command_text, socket.gethostname()))
+        raise ModuleFailure('"%s" on %s printed no JSON; iproute2 with JSON output (-j) is needed'
+                            % (command_text, socket.gethostname()))
 
 
 def read_host_prefixes(module):
-    """HostPrefix list of the managed node, or fail the module saying why iproute2 could not be read."""
+    """HostPrefix list of the managed node; a ModuleFailure saying why iproute2 could not be read."""
     routes = ip_json(module, '-4', 'route', 'show') + ip_json(module, '-6', 'route', 'show')
     return prefixes_from_json(ip_json(module, 'addr', 'show'), routes)
 

@@ -10,8 +10,10 @@ as [Route] sections in a systemd-networkd drop-in of the outgoing interface's .n
 """
 
 import ipaddress
+import socket
 
-from ansible_collections.fleetnet.docker.plugins.module_utils import _networkd
+from ansible_collections.fleetnet.docker.plugins.module_utils import _host_reads, _networkd
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 DEFAULT_PROTOCOL = 203
 DROPIN = _networkd.DROPIN_PREFIX + 'routes.conf'
@@ -175,8 +177,13 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def run(module, ip_json, hostname):
-    """The result of host_routes for ``module.params``; fails the module on any problem, before any change."""
+def run(module, read_ip=None, hostname=None):
+    """The result of host_routes for ``module.params``; a ModuleFailure on any problem, before any change.
+
+    ``read_ip(*arguments)``: ``ip -j`` output (a stand-in in unit tests); ``hostname`` for messages.
+    """
+    ip_json = read_ip or (lambda *arguments: _host_reads.ip_json(module, *arguments))
+    hostname = hostname or socket.gethostname()
     params = module.params
     state, protocol = params['state'], params['protocol']
     problems = []
@@ -202,8 +209,7 @@ def run(module, ip_json, hostname):
             files = networkd_files(final, addresses, protocol, own, network_files, problems)
     if problems:
         lines = ['route %s on %s, %s: %s' % (destination, hostname, field, reason) for destination, field, reason in problems]
-        module.fail_json(msg='%d problem%s, nothing was changed: %s' % (len(lines), '' if len(lines) == 1 else 's', '; '.join(lines)),
-                         errors=lines, changed=False)
+        raise ModuleFailure(also=lines)
     before = after(routes, [], protocol)
     result = dict(changed=bool(actions or files), before=before, after=final, actions=actions,
                   commands=[' '.join(command) for command in commands],
@@ -219,8 +225,8 @@ def run(module, ip_json, hostname):
     for command, action in zip(commands, actions):
         rc, _out, err = module.run_command(command)
         if rc != 0:
-            module.fail_json(msg='route %s on %s: "%s" failed: %s' % (action['destination'], hostname, ' '.join(command), err.strip()),
-                             changed=bool(done), actions=done, not_done=actions[len(done):])
+            raise ModuleFailure('route %s on %s: "%s" failed: %s' % (action['destination'], hostname, ' '.join(command), err.strip()),
+                                done=done, not_done=actions[len(done):])
         done.append(action)
     _networkd.write_files(module, files)
     return result

@@ -14,7 +14,8 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _networkd
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import link_kind_problem, read_links
 from ansible_collections.fleetnet.docker.plugins.module_utils._networkd import KIND
 from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces_checks import (
-    FIELDS, MARK, Failure, cidr, failure, host_problems, normalise, static_problems)
+    FIELDS, MARK, InterfaceFailure, cidr, failure, host_problems, normalise, static_problems)
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 ITEM_SPEC = dict(
     name=dict(type='str'),
@@ -166,7 +167,7 @@ def kernel_problem(module, kind, name, probed):
 
 
 def plan(module, items, host_links, route_table, own, network_files, problems):
-    """[(item, action, differences, commands, files)] in the order they run, or raise Failure with every problem.
+    """[(item, action, differences, commands, files)] in the order they run, or raise an InterfaceFailure with every problem.
 
     ``problems`` are those found in the config alone; the items they name are not checked against the host.
     """
@@ -202,14 +203,15 @@ def apply(module, plans):
         for command in commands:
             rc, _out, err = module.run_command(command)
             if rc != 0:
-                raise Failure(msg='interface "%s" on %s: "%s" failed: %s' % (item['name'], socket.gethostname(), ' '.join(command), err.strip()),
-                              actions=actions, changed=True)
+                raise InterfaceFailure('interface "%s" on %s: "%s" failed: %s'
+                                       % (item['name'], socket.gethostname(), ' '.join(command), err.strip()),
+                                       done=actions, changed=True)
         _networkd.write_files(module, files)
     return actions
 
 
 def run(module):
-    """The result of parent_interfaces for ``module.params``; raises Failure."""
+    """The result of parent_interfaces for ``module.params``; raises InterfaceFailure."""
     runtime = module.params['runtime']
     items = normalise(module.params['config'], module.params)
     host_links, route_table = read_links(module)
@@ -221,12 +223,19 @@ def run(module):
     if module.check_mode or not runtime:
         after = [desired_view(item, old, host_links) if runtime else old for (item, _a, _d, _c, _f), old in zip(plans, before)]
     else:
-        now = read_links(module)[0]
+        try:
+            now = read_links(module)[0]
+        except ModuleFailure as failure:
+            raise failure.record(actions, changed=result_changed(actions), kind='interface')
         after = [view(item, now.get(item['name'])) for item, _a, _d, _c, _f in plans]
-    result = dict(changed=any(action['action'] != 'unchanged' for action in actions), before=before, after=after, actions=actions)
+    result = dict(changed=result_changed(actions), before=before, after=after, actions=actions)
     if module._diff:
         result['diff'] = diff(plans, before, after, own)
     return result
+
+
+def result_changed(actions):
+    return any(action['action'] != 'unchanged' for action in actions)
 
 
 def diff(plans, before, after, own):

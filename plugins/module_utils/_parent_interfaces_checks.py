@@ -13,6 +13,7 @@ import re
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _networkd
 from ansible_collections.fleetnet.docker.plugins.module_utils._networkd import KIND
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 MARK = 'managed-by fleetnet.docker'
 # Fields each type accepts besides name/type/state/persist/take_over/parent_network_file.
@@ -26,12 +27,18 @@ IFNAME = re.compile(r'^[^\s/:]{1,15}$')
 IFNAME_RULE = 'is not a valid interface name (1-15 characters, no "/", ":" or spaces)'
 
 
-class Failure(Exception):
-    """Ends the run: ``result`` is what the module fails with."""
+class InterfaceFailure(ModuleFailure):
+    """A parent_interfaces failure: its problems are about interfaces, or the whole run ("*")."""
 
-    def __init__(self, **result):
-        super().__init__(result['msg'])
-        self.result = result
+    kind = 'interface'
+
+    def lines(self):
+        return [format_problem(self.host, problem) for problem in self.problems] + self.also + \
+            ([self.message] if self.message else [])
+
+    def done_text(self):
+        # The ``actions`` say how far the commands got; the last one is the interface whose command failed.
+        return ''
 
 
 def cidr(value, host_bits_allowed):
@@ -215,12 +222,9 @@ def format_problem(host, problem):
 
 
 def summary(host, problems):
-    lines = [format_problem(host, problem) for problem in problems]
-    if len(lines) == 1:
-        return lines[0] + '; nothing was changed'
-    return '%d problems, nothing was changed: %s' % (len(lines), '; '.join(lines))
+    return InterfaceFailure(problems=problems, host=host).text()
 
 
 def failure(host, problems):
-    """The Failure of a run with validation problems: nothing was changed."""
-    return Failure(msg=summary(host, problems), errors=[format_problem(host, problem) for problem in problems])
+    """The InterfaceFailure of a run with validation problems: nothing was changed."""
+    return InterfaceFailure(problems=problems, host=host)

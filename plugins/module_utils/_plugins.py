@@ -18,7 +18,8 @@ import lzma
 import os
 import tarfile
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import NotFound
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, NotFound, connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 DEFAULT_REGISTRY = 'docker.io'
 
@@ -194,11 +195,12 @@ class PluginRunner:
         self.params = module.params
         self.check_mode = module.check_mode
         self.actions = []
+        # How many of ``actions`` were carried out: each is planned (act) just before it is applied.
+        self.applied = 0
         self.name = plugin_name(self.params['name']) if self.params.get('name') else None
 
     def fail(self, field, reason):
-        self.module.fail_json(msg='plugin "%s" on %s: field "%s": %s' % (self.name, self.client.host, field, reason),
-                              actions=self.actions)
+        raise ModuleFailure('plugin "%s" on %s: field "%s": %s' % (self.name, self.client.host, field, reason))
 
     def act(self, action, reason):
         self.actions.append(dict(plugin=self.name, action=action, reason=reason))
@@ -222,6 +224,14 @@ class PluginRunner:
                       % (doing, ', '.join('"%s"' % user for user in users)))
 
     def run(self):
+        """The module's result; a failure carries the actions carried out (done) and those planned but not."""
+        try:
+            return self.run_state()
+        except ModuleFailure as failure:
+            raise failure.record(self.actions[:self.applied], changed=self.applied > 0,
+                                 not_done=self.actions[self.applied:])
+
+    def run_state(self):
         state = self.params['state']
         if state == 'gathered':
             plugins = self.client.call('listing plugins', self.client.list_plugins)
@@ -383,5 +393,10 @@ class PluginRunner:
             return
         error = self.client.call('plugin "%s": %s' % (self.name, what), method, *args)
         if method == self.drain and error:
-            self.module.fail_json(msg='plugin "%s" on %s: %s failed: %s' % (self.name, self.client.host, what, error),
-                                  actions=self.actions)
+            raise ModuleFailure('plugin "%s" on %s: %s failed: %s' % (self.name, self.client.host, what, error))
+        self.applied = len(self.actions)
+
+
+def run(module):
+    """The network_plugins module's result; raises ModuleFailure."""
+    return PluginRunner(module, DockerClient(module)).run()

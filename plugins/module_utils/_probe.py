@@ -19,7 +19,22 @@ __metaclass__ = type
 import re
 import time
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerException, NotFound
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import (
+    APIError, DockerClient, DockerException, NotFound, connection_argspec)
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
+
+ARGUMENT_SPEC = connection_argspec(
+    state=dict(type='str', choices=['present', 'pinged', 'absent'], default='present'),
+    networks=dict(type='list', elements='str', default=[]),
+    targets=dict(type='list', elements='dict', default=[]),
+    host=dict(type='str'),
+    image=dict(type='str', default='fleetnet/probe:latest'),
+    pull=dict(type='bool', default=False),
+    name_prefix=dict(type='str', default='fleetnet-probe'),
+    lifetime=dict(type='int', default=600),
+    count=dict(type='int', default=2),
+    ping_timeout=dict(type='int', default=2),
+)
 
 # Every probe carries this label: `absent` finds all of them, also those an interrupted run left.
 PROBE_LABEL = 'fleetnet.docker.probe'
@@ -109,7 +124,7 @@ class ProbeRunner:
         self.host = params['host'] or client.host
 
     def fail(self, message):
-        self.client.module.fail_json(msg=message)
+        raise ModuleFailure(message)
 
     def name_for(self, network):
         return probe_name(self.params['name_prefix'], network, self.host)
@@ -287,3 +302,9 @@ class ProbeRunner:
                 self.fail('probe on %s: probe containers still there after removing them: %s'
                           % (self.host, ', '.join(c['Id'][:12] for c in left)))
         return dict(changed=bool(names), removed=names, actions=['remove probe %s' % name for name in names])
+
+
+def run(module):
+    """The probe module's result for its ``state``; raises ModuleFailure."""
+    runner = ProbeRunner(DockerClient(module), module.params, module.check_mode)
+    return getattr(runner, module.params['state'])()

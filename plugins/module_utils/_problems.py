@@ -45,6 +45,8 @@ class ModuleFailure(Exception):
         self.done = list(done)
         self.not_done = list(not_done)
         self._changed = changed
+        # Whether a runner has said what it did: its result then lists actions, done or not (none included).
+        self.recorded = False
         self.extra = result
         super(ModuleFailure, self).__init__(message)
 
@@ -56,12 +58,16 @@ class ModuleFailure(Exception):
     def changed(self, value):
         self._changed = value
 
-    def record(self, done, changed=None, host=None, **result):
+    def record(self, done, changed=None, host=None, not_done=(), kind=None, **result):
         """Adds what the run had done before this failure reached its runner; returns self, to re-raise.
 
-        What the failure already carries (done further down, a network put back) comes after ``done``.
+        What the failure already carries (done further down, a network put back) comes after ``done``;
+        ``kind`` names what the entries of ``done`` are, when they are not networks.
         """
+        self.recorded = True
+        self.kind = kind or self.kind
         self.done = list(done) + self.done
+        self.not_done = self.not_done + list(not_done)
         if changed is not None:
             self._changed = bool(changed) or self.changed
         self.host = self.host or host
@@ -100,8 +106,9 @@ class ModuleFailure(Exception):
         result.update(msg=self.text(), changed=self.changed)
         if self.problems or self.also:
             result['errors'] = self.lines()
-        if self.done or self.not_done:
+        if self.done or self.not_done or self.recorded:
             result['actions'] = list(self.done)
+        if self.done or self.not_done:
             result['not_done'] = list(self.not_done)
         if getattr(self, 'exception', None):
             result['exception'] = self.exception

@@ -15,7 +15,8 @@ import os
 import tempfile
 import time
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerClient
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
     DEFAULT_SPEC,
     INIT_ONLY,
@@ -46,8 +47,11 @@ INIT_API_MINIMUMS = (('default_addr_pool', '1.39'), ('subnet_size', '1.39'),
                      ('data_path_addr', '1.30'), ('data_path_port', '1.40'))
 
 
-class SwarmFailure(Exception):
-    """A failure with a message that is safe to show: no token, no key."""
+class SwarmFailure(ModuleFailure):
+    """A failure with a message that is safe to show: no token, no key. The message names the host first."""
+
+    def lines(self):
+        return ['%s: %s' % (self.host, self.message)]
 
 
 def lock_path(docker_host):
@@ -109,19 +113,19 @@ class SwarmRunner:
         }
 
     def run(self):
-        """The module's result, or a failure as fail_json arguments: msg, changed and the actions done."""
+        """The module's result; a failure (this runner's or the client's) carries ``changed`` and the actions."""
         handler, locked = self.states[self.params['state']]
         try:
             if locked:
                 with self.lock():
                     return handler()
             return handler()
-        except SwarmFailure as failure:
-            return dict(failed=True, msg='%s: %s' % (self.host, failure), changed=self.changed, actions=self.actions)
+        except ModuleFailure as failure:
+            raise failure.record(self.actions, changed=self.changed, host=self.host)
 
     # -- helpers
     def fail(self, msg):
-        raise SwarmFailure(msg)
+        raise SwarmFailure(msg, host=self.host)
 
     def info_swarm(self):
         return self.client.call('reading the swarm state (docker info)', self.client.read_info).get('Swarm') or {}
@@ -215,11 +219,12 @@ class SwarmRunner:
     def state_present(self):
         info = self.settled_info()
         before = membership_view(info)
-        if before['local_node_state'] in STUCK_STATES:
-            self.leave_stuck(info)
-            return self.init_swarm(before)
-        if before['local_node_state'] == 'inactive':
-            return self.init_swarm(before)
+        if before['local_node_state'] in STUCK_STATES + ('inactive',):
+            # Checked before leaving a stuck join, so that a daemon that cannot take an option changes nothing.
+            port = self.init_options()
+            if before['local_node_state'] in STUCK_STATES:
+                self.leave_stuck(info)
+            return self.init_swarm(before, port)
         self.require_manager(info, 'state=present (swarm settings)')
         cluster = self.inspect_swarm()
         before['settings'] = settings_from_spec(cluster.get('Spec'))
@@ -253,7 +258,19 @@ class SwarmRunner:
         view['settings'] = settings_from_spec(self.inspect_swarm().get('Spec'))
         return view
 
-    def init_swarm(self, before):
+    def init_options(self):
+        """Raise when the daemon or the SDK cannot take an option given for a new swarm; the SDK's extra arguments."""
+        params = self.params
+        for option, version in INIT_API_MINIMUMS:
+            if params.get(option) is not None:
+                self.client.require_api(option, version)
+        # Docker SDKs before 6.0 have no data_path_port: send it only when it is given.
+        if params.get('data_path_port') is None:
+            return {}
+        self.client.require_init_swarm_sdk('data_path_port', 'data_path_port', '6.0.0')
+        return {'data_path_port': params['data_path_port']}
+
+    def init_swarm(self, before, port):
         params = self.params
         settings = wanted_settings(settings_from_spec(DEFAULT_SPEC), params)
         after = {'local_node_state': 'active', 'node_id': None, 'node_address': None, 'role': 'manager',
@@ -261,14 +278,6 @@ class SwarmRunner:
         self.act('init', 'this node is in no swarm')
         if self.module.check_mode:
             return self.result(before, after)
-        for option, version in INIT_API_MINIMUMS:
-            if params.get(option) is not None:
-                self.client.require_api(option, version)
-        # Docker SDKs before 6.0 have no data_path_port: send it only when it is given.
-        port = {}
-        if params.get('data_path_port') is not None:
-            self.client.require_init_swarm_sdk('data_path_port', 'data_path_port', '6.0.0')
-            port['data_path_port'] = params['data_path_port']
         refused = self.attempt('initialising a swarm', self.client.init_swarm,
                                advertise_addr=params.get('advertise_addr'),
                                listen_addr=params['listen_addr'],
@@ -408,3 +417,8 @@ class SwarmRunner:
                 self.client.call('removing node %s (%s)' % (view['hostname'], view['id']), self.client.remove_node,
                                  view['id'], force=self.params['force'])
         return self.result(before, {'nodes': []})
+
+
+def run(module):
+    """The swarm module's result; raises ModuleFailure."""
+    return SwarmRunner(module, DockerClient(module)).run()

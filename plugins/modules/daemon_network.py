@@ -237,12 +237,13 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import connection_argspec
-from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_network import MODULE_OPTIONS, DaemonNetwork
+from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_network import MODULE_OPTIONS, run
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 
 
 def main():
     module = AnsibleModule(argument_spec=connection_argspec(**MODULE_OPTIONS), supports_check_mode=True)
-    DaemonNetwork(module).run()
+    run_module(module, run)
 
 
 if __name__ == '__main__':

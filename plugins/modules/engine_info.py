@@ -127,20 +127,21 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import esp_problem
 from ansible_collections.fleetnet.docker.plugins.module_utils._report.host import addresses_from_json, routes_from_json
 
 
-def main():
-    module = AnsibleModule(argument_spec=connection_argspec(), supports_check_mode=True)
+def run(module):
+    """What the engine, its swarm membership and the host's addresses and routes are; reads only."""
     client = DockerClient(module)
     version = client.call('reading the engine version', client.read_version)
     info = client.call('reading the daemon information', client.read_info)
     swarm = info.get('Swarm') or {}
     routes = ip_json(module, '-4', 'route', 'show') + ip_json(module, '-6', 'route', 'show')
     esp = esp_problem(module)
-    module.exit_json(
+    return dict(
         changed=False,
         engine=dict(
             name=info.get('Name'),
@@ -159,6 +160,12 @@ def main():
         routes=routes_from_json(routes),
         esp=dict(available=esp is None, reason=esp),
     )
+
+
+
+def main():
+    module = AnsibleModule(argument_spec=connection_argspec(), supports_check_mode=True)
+    run_module(module, run)
 
 
 if __name__ == '__main__':

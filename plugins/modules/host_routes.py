@@ -145,21 +145,19 @@ errors:
   sample: ['route 10.60.1.0/24 on h1: via 192.168.9.12 is on none of the host''s own subnets (192.168.1.0/24), so the kernel cannot reach it directly']
 '''
 
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_once
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_routes import ARGUMENT_SPEC, run
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    module.exit_json(**run(module, lambda *arguments: ip_json(module, *arguments), socket.gethostname()))
+    run_module(module, run)
 
 
 if __name__ == '__main__':

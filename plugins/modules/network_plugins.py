@@ -190,8 +190,11 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
-from ansible_collections.fleetnet.docker.plugins.module_utils._plugins import PluginRunner
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._plugins import run
+
+REQUIRED_IF = [('state', 'present', ['name']), ('state', 'absent', ['name'])]
 
 
 def argument_spec():
@@ -210,17 +213,9 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        required_if=[
-            ('state', 'present', ['name']),
-            ('state', 'absent', ['name']),
-        ],
-        mutually_exclusive=[('reference', 'path')],
-        supports_check_mode=True,
-    )
-    client = DockerClient(module)
-    module.exit_json(**PluginRunner(module, client).run())
+    module = AnsibleModule(argument_spec=argument_spec(), required_if=REQUIRED_IF,
+                           mutually_exclusive=[('reference', 'path')], supports_check_mode=True)
+    run_module(module, run)
 
 
 if __name__ == '__main__':

@@ -281,28 +281,25 @@ _compile_once.install()  # first: the collection's imports below then compile on
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
 from ansible_collections.fleetnet.docker.plugins.module_utils._inspect import gather_networks
-from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
+
+ARGUMENT_SPEC = connection_argspec(names=dict(type='list', elements='str'), drivers=dict(type='list', elements='str'))
+
+
+def run(module):
+    """The networks asked for, with the engine's version; reads only."""
+    client = DockerClient(module, local_socket=True)
+    networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
+    # As the daemon reports it ("20.10.24+dfsg1": the distribution's build), where messages name the release.
+    reported = client.version() or {}
+    api_version = reported.get('ApiVersion') or client.engine_versions()[1]
+    return dict(changed=False, networks=networks, engine=dict(version=reported.get('Version'), api_version=api_version))
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=connection_argspec(
-            names=dict(type='list', elements='str'),
-            drivers=dict(type='list', elements='str'),
-        ),
-        # Read-only: check mode has nothing to hold back.
-        supports_check_mode=True,
-    )
-    try:
-        client = DockerClient(module, raise_errors=True)
-        networks = gather_networks(client, names=module.params['names'], drivers=module.params['drivers'])
-        # As the daemon reports it ("20.10.24+dfsg1": the distribution's build), where messages name the release.
-        reported = client.version() or {}
-        api_version = reported.get('ApiVersion') or client.engine_versions()[1]
-    except ModuleFailure as exc:
-        module.fail_json(**exc.result())
-    module.exit_json(changed=False, networks=networks,
-                     engine=dict(version=reported.get('Version'), api_version=api_version))
+    # Read-only: check mode has nothing to hold back.
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run_module(module, run)
 
 
 if __name__ == '__main__':

@@ -253,11 +253,11 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import NetworkModule, run_module
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import this_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import OverlayDriver, esp_problem
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_state
 
 DRIVER = OverlayDriver
 
@@ -278,7 +278,7 @@ def warn_when_encryption_cannot_work(module):
 def main():
     module = NetworkModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
     warn_when_encryption_cannot_work(module)
-    run_network_module(module, DRIVER(module))
+    run_module(module, run_state, DRIVER(module))
 
 
 if __name__ == '__main__':

@@ -206,16 +206,13 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces import ARGUMENT_SPEC, Failure, run
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces import ARGUMENT_SPEC, run
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = run(module)
-    except Failure as failure:
-        module.fail_json(**failure.result)
-    module.exit_json(**result)
+    run_module(module, run)
 
 
 if __name__ == '__main__':

@@ -271,17 +271,17 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._argument_errors import NetworkModule
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import NetworkModule, run_module
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.plugin import PluginDriver
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_network_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.runner import network_module_argspec, run_state
 
 DRIVER = PluginDriver
 
 
 def main():
     module = NetworkModule(argument_spec=network_module_argspec(DRIVER), supports_check_mode=True)
-    run_network_module(module, DRIVER(module))
+    run_module(module, run_state, DRIVER(module))
 
 
 if __name__ == '__main__':

@@ -218,28 +218,13 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
-from ansible_collections.fleetnet.docker.plugins.module_utils._probe import ProbeRunner
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._probe import ARGUMENT_SPEC, run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=connection_argspec(
-            state=dict(type='str', choices=['present', 'pinged', 'absent'], default='present'),
-            networks=dict(type='list', elements='str', default=[]),
-            targets=dict(type='list', elements='dict', default=[]),
-            host=dict(type='str'),
-            image=dict(type='str', default='fleetnet/probe:latest'),
-            pull=dict(type='bool', default=False),
-            name_prefix=dict(type='str', default='fleetnet-probe'),
-            lifetime=dict(type='int', default=600),
-            count=dict(type='int', default=2),
-            ping_timeout=dict(type='int', default=2),
-        ),
-        supports_check_mode=True,
-    )
-    runner = ProbeRunner(DockerClient(module), module.params, module.check_mode)
-    module.exit_json(**getattr(runner, module.params['state'])())
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run_module(module, run)
 
 
 if __name__ == '__main__':

@@ -308,8 +308,12 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
-from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import SwarmRunner
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
+from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import run
+
+REQUIRED_IF = [('state', 'joined', ['remote_addrs', 'join_token']), ('state', 'node_present', ['node']),
+               ('state', 'node_absent', ['node'])]
 
 
 def argument_spec():
@@ -350,19 +354,8 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        required_if=[
-            ('state', 'joined', ['remote_addrs', 'join_token']),
-            ('state', 'node_present', ['node']),
-            ('state', 'node_absent', ['node']),
-        ],
-        supports_check_mode=True,
-    )
-    result = SwarmRunner(module, DockerClient(module)).run()
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    module = AnsibleModule(argument_spec=argument_spec(), required_if=REQUIRED_IF, supports_check_mode=True)
+    run_module(module, run)
 
 
 if __name__ == '__main__':

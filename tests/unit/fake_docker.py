@@ -98,7 +98,6 @@ class FakeDocker:
         self.calls = []
         self.failures = {}
         self._serial = 0
-        self.raise_errors = True
         # Swarm: the nodes a manager lists; a join that Docker refuses (``join_error``), leaving the
         # node in ``join_leaves``; what `pending` turns into on the next reads (a join finishing late).
         self.nodes = [copy.deepcopy(node) for node in nodes]
@@ -166,7 +165,6 @@ class FakeDocker:
     engine_problem = DockerClient.engine_problem
     engine_versions = DockerClient.engine_versions
     require_api = DockerClient.require_api
-    _fail = DockerClient._fail
 
     def call(self, what, method, *args, **kwargs):
         """DockerClient.call: the SDK's refusals become a DockerAPIError that says what failed, where."""

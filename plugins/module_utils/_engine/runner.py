@@ -4,7 +4,8 @@
 """The resource-module state machine every ``*_networks`` module runs (config + state).
 
 Private to this collection. A driver module names its Driver class (plugins/module_utils/_drivers/),
-builds its argspec with ``network_module_argspec(DRIVER)`` and calls ``run_network_module``:
+builds its argspec with ``network_module_argspec(DRIVER)`` and runs ``run_state`` through
+``run_module(module, run_state, DRIVER(module))`` (_module_runner.py):
 
     merged      create what is missing, compare only what is given
     replaced    each listed network exactly as given
@@ -14,7 +15,8 @@ builds its argspec with ``network_module_argspec(DRIVER)`` and calls ``run_netwo
     rendered    Engine API payloads under ``rendered``, without contacting a daemon
 
 Everything is validated before anything changes; all problems are reported together. Whatever
-stops a run is a ModuleFailure, caught here once and reported with ``changed`` and the actions done.
+stops a run is a ModuleFailure, which carries the actions done (apply.py adds them) to ``run_module``,
+which reports it once with ``changed``.
 The shared options are documented in the doc fragment ``fleetnet.docker.network_resource``
 (state, recreate) and, because doc fragments cannot extend an option's suboptions, the common
 ``config`` suboptions below are repeated in each module's DOCUMENTATION.
@@ -83,20 +85,14 @@ def network_module_argspec(driver):
     )
 
 
-def run_network_module(module, spec, connect=None):
-    """Run the module's state against the daemon and exit, or fail once with what stopped it.
-
-    ``connect(module)`` makes the DockerClient (a fake one in unit tests).
-    """
-    try:
-        result = run_state(module, spec, connect or (lambda module: DockerClient(module, raise_errors=True)))
-    except ModuleFailure as exc:
-        module.fail_json(**exc.result())
-    module.exit_json(**result)
+def connect_client(module):
+    """The module's DockerClient: typed calls to a local daemon go through its socket."""
+    return DockerClient(module, local_socket=True)
 
 
-def run_state(module, spec, connect):
-    """The result of the module's state; raises ModuleFailure."""
+def run_state(module, spec, connect=connect_client):
+    """The result of the module's state; raises ModuleFailure. ``connect(module)`` makes the DockerClient
+    (a fake one in unit tests). A module runs it through _module_runner.run_module."""
     params = module.params
     state = params['state']
     desired = [normalise_desired(spec, item) for item in params.get('config') or []]

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, docker_network
 from ansible_collections.fleetnet.docker.tests.unit.plugins.module_utils.test_engine_apply import FakeModule, ModuleExit
 
@@ -35,7 +36,7 @@ def engine_20():
 
 def run(daemon, **params):
     with pytest.raises(ModuleExit) as outcome:
-        runner.run_network_module(FakeModule(**params), BridgeWithoutHostReads(), connect=lambda module: daemon)
+        run_module(FakeModule(**params), runner.run_state, BridgeWithoutHostReads(), lambda module: daemon)
     return outcome.value
 
 

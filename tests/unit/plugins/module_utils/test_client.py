@@ -12,29 +12,20 @@ import sys
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _client_errors
-
-
-class ModuleFailed(Exception):
-    def __init__(self, result):
-        super(ModuleFailed, self).__init__(result.get('msg'))
-        self.result = result
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
 class FakeModule:
-    """Just enough of AnsibleModule: parameters, and a fail_json that stops like the real one."""
+    """Just enough of AnsibleModule: parameters (the client raises; it never ends the module itself)."""
 
     def __init__(self, **params):
         self.params = params
-
-    def fail_json(self, **result):
-        raise ModuleFailed(result)
 
 
 def client_speaking(api_version, docker_host='unix:///var/run/docker.sock'):
     # Skip __init__: it connects to a daemon, and the gate under test only needs these fields.
     client = _client.DockerClient.__new__(_client.DockerClient)
     client.module = FakeModule()
-    client.raise_errors = False
     client.host = 'h2'
     client.docker_host = docker_host
     client.api_version = api_version
@@ -49,18 +40,18 @@ def test_require_api_passes_when_the_daemon_is_new_enough():
 
 def test_require_api_message_names_option_versions_and_host():
     client = client_speaking('1.41')
-    with pytest.raises(ModuleFailed) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         client.require_api('enable_ipv4', '1.47')
-    assert failure.value.result['msg'] == (
+    assert failure.value.result()['msg'] == (
         'h2: option "enable_ipv4" needs Docker Engine API 1.47 or newer; '
         'the daemon at unix:///var/run/docker.sock speaks 1.41')
 
 
 def test_require_api_message_names_the_network():
     client = client_speaking('1.41', docker_host='tcp://10.0.0.1:2376')
-    with pytest.raises(ModuleFailed) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         client.require_api('enable_ipv4', '1.47', network='lan')
-    message = failure.value.result['msg']
+    message = failure.value.result()['msg']
     assert message.startswith('network "lan" on h2: option "enable_ipv4" needs Docker Engine API 1.47')
     assert 'tcp://10.0.0.1:2376 speaks 1.41' in message
 
@@ -74,12 +65,12 @@ def test_api_versions_compare_numerically_not_as_text():
 def test_missing_sdk_names_the_package_and_the_interpreter(monkeypatch):
     monkeypatch.setattr(_client, 'HAS_DOCKER_SDK', False)
     monkeypatch.setattr(_client, 'DOCKER_SDK_IMPORT_ERROR', 'ImportError: No module named docker')
-    with pytest.raises(ModuleFailed) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         _client.DockerClient(FakeModule(docker_host=None))
-    message = failure.value.result['msg']
+    message = failure.value.result()['msg']
     assert '"docker"' in message
     assert sys.executable in message
-    assert failure.value.result['exception'] == 'ImportError: No module named docker'
+    assert failure.value.result()['exception'] == 'ImportError: No module named docker'
 
 
 def test_connection_argspec_adds_module_options_without_changing_the_shared_one():
@@ -197,12 +188,12 @@ def test_request_lets_a_programming_error_surface_as_itself():
         client.request('connecting container', raising(TypeError("got an unexpected keyword argument 'driver_opts'")))
 
 
-def test_legacy_call_fails_the_module_with_the_same_message():
+def test_legacy_call_raises_the_same_message():
     client = client_speaking('1.45')
-    with pytest.raises(ModuleFailed) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         client.call('removing network "lan"', raising(api_error('network lan has active endpoints', 403)))
-    assert failure.value.result['msg'] == 'removing network "lan" on h2 failed: network lan has active endpoints'
-    assert failure.value.result['changed'] is False
+    assert failure.value.result()['msg'] == 'removing network "lan" on h2 failed: network lan has active endpoints'
+    assert failure.value.result()['changed'] is False
 
 
 def test_inspect_network_of_a_missing_network_is_none():

@@ -66,7 +66,6 @@ class EngineAdapter(requests.adapters.BaseAdapter):
 def client_for(routes, refuse=False, api_version='1.44'):
     client = _client.DockerClient.__new__(_client.DockerClient)
     client.module = None
-    client.raise_errors = True
     client.host = 'h1'
     client.docker_host = 'tcp://127.0.0.1:2375'
     client.api = docker.APIClient(base_url='tcp://127.0.0.1:2375', version=api_version)

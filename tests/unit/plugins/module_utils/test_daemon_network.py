@@ -18,7 +18,8 @@ import os
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host as daemon_host
-from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_network import DaemonNetwork
+from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_network as daemon_network
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, container, docker_network
 from ansible_collections.fleetnet.docker.tests.unit.plugins.module_utils.test_engine_apply import FakeModule, ModuleExit
 
@@ -61,7 +62,7 @@ def daemon(**fields):
 def run(module, fake, process=DOCKERD, monkeypatch=None):
     monkeypatch.setattr(daemon_host, 'find_dockerd', lambda: process)
     with pytest.raises(ModuleExit) as finished:
-        DaemonNetwork(module, fake).run()
+        run_module(module, daemon_network.run, fake)
     return finished.value
 
 
@@ -139,7 +140,7 @@ def test_restart_and_verify_the_new_settings(tmp_path, monkeypatch):
     monkeypatch.setattr(daemon_host, 'find_dockerd', restarted_daemon)
     fake.networks[0]['Options']['com.docker.network.driver.mtu'] = '1400'  # as the new dockerd shows it
     with pytest.raises(ModuleExit) as finished:
-        DaemonNetwork(module, fake).run()
+        run_module(module, daemon_network.run, fake)
     assert not finished.value.failed and finished.value.result['restarted']
     assert finished.value.result['restart_needed'] is False
     assert ['systemctl', 'restart', 'docker'] in module.ran and 'ping' in fake.call_names()
@@ -153,7 +154,7 @@ def test_a_daemon_that_restarts_without_the_settings_fails_naming_them(tmp_path,
     processes = iter([DOCKERD, daemon_host.DaemonProcess(4343, DOCKERD.argv, 10, DOCKERD.executable)])
     monkeypatch.setattr(daemon_host, 'find_dockerd', lambda: next(processes, DOCKERD))
     with pytest.raises(ModuleExit) as finished:
-        DaemonNetwork(module, daemon()).run()
+        run_module(module, daemon_network.run, daemon())
     assert finished.value.failed and finished.value.result['changed']
     assert 'dockerd restarted with the new ' in finished.value.result['msg']
     assert 'com.docker.network.driver.mtu=1500, not 1400' in finished.value.result['msg']
@@ -169,3 +170,25 @@ def test_a_restart_that_fails_puts_the_previous_file_back(tmp_path, monkeypatch)
     assert 'dockerd did not come back after the restart: the restart command "systemctl restart docker" exited with 1: ' \
         'Job for docker.service failed; the previous ' in finished.result['msg']
     assert json.loads(path.read_text()) == {'mtu': 1500}
+    # What was done, in order: the new file, the restart that failed, the old file back and its restart.
+    assert [action['action'] for action in finished.result['actions']] == ['written', 'restarted', 'put back', 'restarted']
+    assert finished.result['config_path'] == str(path) and finished.result['changed_keys'] == ['mtu']
+
+
+def test_a_daemon_that_cannot_be_read_after_the_restart_reports_the_change(tmp_path, monkeypatch):
+    path = write(tmp_path, {'mtu': 1500})
+    module = Module(tmp_path, commands={'/usr/bin/dockerd --validate': (0, '', ''),
+                                        'systemctl restart docker': (0, '', '')},
+                    config={'mtu': 1400}, restart=True)
+    processes = iter([DOCKERD, daemon_host.DaemonProcess(4343, DOCKERD.argv, 10, DOCKERD.executable)])
+    monkeypatch.setattr(daemon_host, 'find_dockerd', lambda: next(processes, DOCKERD))
+    fake = daemon()
+    # The first GET /info is the check before any change; the second verifies the restarted daemon.
+    reads = []
+    fake.fail('read_info', 'connection reset', when=lambda: reads.append(1) or len(reads) == 2)
+    with pytest.raises(ModuleExit) as finished:
+        run_module(module, daemon_network.run, fake)
+    assert finished.value.failed and finished.value.result['changed'] is True
+    assert finished.value.result['msg'].endswith('failed: connection reset')
+    assert [action['action'] for action in finished.value.result['actions']] == ['written', 'restarted']
+    assert json.loads(path.read_text()) == {'mtu': 1400}

@@ -14,6 +14,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.apply import Applier
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import normalise_desired
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.current import CurrentState
@@ -163,7 +164,7 @@ class FakeModule:
 
 def run(daemon, **params):
     with pytest.raises(ModuleExit) as outcome:
-        runner.run_network_module(FakeModule(**params), SPEC, connect=lambda module: daemon)
+        run_module(FakeModule(**params), runner.run_state, SPEC, lambda module: daemon)
     return outcome.value
 
 

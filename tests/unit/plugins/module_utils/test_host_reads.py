@@ -5,10 +5,7 @@
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _host_reads
-
-
-class Failed(Exception):
-    pass
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 
 class FakeModule:
@@ -26,8 +23,6 @@ class FakeModule:
         self.commands.append(command)
         return self.answer
 
-    def fail_json(self, msg, **kwargs):
-        raise Failed(msg)
 
 
 def test_ip_json_runs_ip_with_json_output_and_parses_it():
@@ -37,14 +32,14 @@ def test_ip_json_runs_ip_with_json_output_and_parses_it():
 
 
 def test_ip_json_failure_names_the_command_and_the_reason():
-    with pytest.raises(Failed) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         _host_reads.ip_json(FakeModule(rc=1, err='Error: unknown object\n'), '-6', 'route', 'show')
     assert str(failure.value).startswith('reading host interfaces with "ip -j -6 route show" on ')
     assert str(failure.value).endswith(' failed: Error: unknown object')
 
 
 def test_ip_json_without_json_output_says_what_is_needed():
-    with pytest.raises(Failed) as failure:
+    with pytest.raises(ModuleFailure) as failure:
         _host_reads.ip_json(FakeModule(out='1: lo: <LOOPBACK>'), 'link', 'show')
     assert 'iproute2 with JSON output (-j) is needed' in str(failure.value)
 

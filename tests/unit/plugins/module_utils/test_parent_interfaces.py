@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _host_reads, _networkd
 from ansible_collections.fleetnet.docker.plugins.module_utils import _parent_interfaces, _parent_interfaces_checks as checks
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 LINKS = [
     {'ifname': 'lo', 'flags': ['LOOPBACK', 'UP', 'LOWER_UP'], 'mtu': 65536},
@@ -262,9 +263,9 @@ def test_the_plan_collects_every_problem_before_any_command_runs():
              checks.normalise([{'type': 'vlan', 'parent': 'eth0', 'vlan_id': 9}], DEFAULTS)[0]]
     module.answers = {'type vlan id 1': (2, '', 'Error: Unknown device type.\n')}
     table = _host_reads.route_table_from_json(ROUTES)
-    with pytest.raises(checks.Failure) as failure:
+    with pytest.raises(checks.InterfaceFailure) as failure:
         _parent_interfaces.plan(module, items, host(), table, {}, {}, [])
-    errors = failure.value.result['errors']
+    errors = failure.value.result()['errors']
     assert len(errors) == 3
     assert errors[0].startswith('interface "big" on ') and 'mtu 9000 is above the MTU of its parent "eth0" (1500)' in errors[0]
     assert 'routes 10.0.0.0/24 already exists on the host through interface eth0' in errors[1]
@@ -277,9 +278,9 @@ def test_apply_runs_the_plan_and_reports_how_far_it_got_when_a_command_fails():
     module = FakeModule(answers={'dev b': (2, '', 'RTNETLINK answers: File exists')})
     items = [shim(name='a', address='10.0.0.61/32', routes=[]), shim(name='b', address='10.0.0.60/32', routes=['10.0.0.96/28'])]
     plans = _parent_interfaces.plan(module, items, host(), {}, {}, {}, [])
-    with pytest.raises(checks.Failure) as failure:
+    with pytest.raises(checks.InterfaceFailure) as failure:
         _parent_interfaces.apply(module, plans)
-    result = failure.value.result
+    result = failure.value.result()
     assert result['changed'] is True
     assert [action['name'] for action in result['actions']] == ['a', 'b']
     assert result['msg'].startswith('interface "b" on ') and 'File exists' in result['msg']
@@ -301,9 +302,9 @@ def test_problems_of_the_config_and_of_the_host_come_together():
                               {'type': 'shim', 'parent': 'eth0'},
                               {'name': 'big', 'type': 'shim', 'parent': 'eth0', 'address': '10.0.0.5/32', 'mtu': 9000}], DEFAULTS)
     static = checks.static_problems(items, runtime=True)
-    with pytest.raises(checks.Failure) as failure:
+    with pytest.raises(checks.InterfaceFailure) as failure:
         _parent_interfaces.plan(FakeModule(), items, host(), {}, {}, {}, static)
-    errors = failure.value.result['errors']
+    errors = failure.value.result()['errors']
     host_name = socket.gethostname()
     assert [error.split(':')[0] for error in errors] == ['interface "%s" on %s' % (name, host_name) for name in ('bad', '?', 'big')]
 
@@ -349,3 +350,27 @@ def test_run_applies_the_commands_then_reads_the_host_again(monkeypatch, tmp_pat
     assert ['ip', 'link', 'set', 'dev', 'shim0', 'mtu', '1400'] in module.commands
     # After: what the host shows on the second read (the answers do not change, so neither does the view).
     assert result['after'][0]['mtu'] == 1500
+
+
+def test_a_host_read_failing_after_the_change_reports_the_change_and_its_actions(monkeypatch, tmp_path):
+    config = [dict(name='shim0', type='shim', parent='eth0', address='10.0.0.62/32', routes=['10.0.0.64/28', '10.9.9.9/32'],
+                   mtu=1400)]
+    monkeypatch.setattr(_networkd, 'NETWORKD_DIRS', (str(tmp_path),))
+    monkeypatch.setattr(_networkd, 'ETC', str(tmp_path))
+    module = FakeModule(answers=host_answers(), config=config)
+    module._diff = False
+    reads = []
+    real = _parent_interfaces.read_links
+
+    def read_links_once(module):
+        reads.append(1)
+        if len(reads) > 1:  # the read after the change
+            raise ModuleFailure('reading host interfaces with "ip -j -d link show" on h1 failed: Cannot send dump request')
+        return real(module)
+    monkeypatch.setattr(_parent_interfaces, 'read_links', read_links_once)
+    with pytest.raises(ModuleFailure) as failure:
+        _parent_interfaces.run(module)
+    result = failure.value.result()
+    assert result['changed'] is True
+    assert result['msg'].endswith('failed: Cannot send dump request (after interface "shim0" was updated)')
+    assert [(action['name'], action['differences']) for action in result['actions']] == [('shim0', ['mtu'])]

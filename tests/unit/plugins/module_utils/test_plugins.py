@@ -18,6 +18,7 @@ import tarfile
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _plugins as plugins
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 
 INSPECTED = {
@@ -194,10 +195,6 @@ def test_folder_problem(tmp_path):
 # Installing from and upgrading to a registry reference cannot run on the sandbox fleet (no
 # registry), so the order of the steps and the privilege gate are checked here against a fake.
 
-class Failed(Exception):
-    pass
-
-
 class FakeModule:
     def __init__(self, check_mode=False, **params):
         self.params = dict(name='drv', state='present', enabled=True, reference=None, path=None,
@@ -206,8 +203,6 @@ class FakeModule:
         self.check_mode = check_mode
         self._diff = True
 
-    def fail_json(self, **result):
-        raise Failed(result['msg'])
 
 
 def daemon(installed=None, networks=(), privileges=()):
@@ -225,7 +220,7 @@ GRANTED = [{'name': 'network', 'value': ['host']}, {'name': 'capabilities', 'val
 
 def test_install_from_reference_refused_without_privileges_and_nothing_pulled():
     api = daemon(privileges=NEEDS)
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         run(api, reference='example/drv:1', granted_privileges=GRANTED[:1])
     assert str(failed.value) == ('plugin "drv:latest" on h9: field "granted_privileges": example/drv:1 asks for '
                                  'privileges that are not granted: capabilities=CAP_NET_ADMIN')
@@ -268,7 +263,7 @@ def test_other_reference_upgrades_a_disabled_plugin_and_enables_it_again():
 def test_upgrade_refused_while_a_network_uses_the_plugin():
     api = daemon(installed=dict(INSPECTED, Name='drv:latest', PluginReference='docker.io/example/drv:1'),
                  networks=[{'Name': 'backend', 'Driver': 'drv:latest'}], privileges=NEEDS)
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         run(api, reference='example/drv:2', granted_privileges=GRANTED)
     assert 'field "reference": cannot disable the plugin to upgrade it: used by network(s) "backend"' in str(failed.value)
     assert api.writes() == []
@@ -276,7 +271,7 @@ def test_upgrade_refused_while_a_network_uses_the_plugin():
 
 def test_remove_disables_first_and_is_refused_while_used():
     api = daemon(installed=dict(INSPECTED, Name='drv:latest'), networks=[{'Name': 'n1', 'Driver': 'drv'}])
-    with pytest.raises(Failed):
+    with pytest.raises(ModuleFailure):
         run(api, state='absent')
     api.networks = []
     result = run(api, state='absent')
@@ -307,10 +302,10 @@ def test_create_from_a_folder_and_refusals_of_a_bad_path(tmp_path):
     api = daemon()
     run(api, path=str(tmp_path), enabled=False)
     assert api.writes() == [('create_plugin', 'drv:latest', str(tmp_path))]
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         run(daemon(), path=str(tmp_path / 'nowhere'))
     assert str(failed.value).endswith('field "path": %s does not exist on the managed node' % (tmp_path / 'nowhere'))
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         run(daemon())
     assert 'field "reference": the plugin is not installed; give reference (a registry) or path' in str(failed.value)
 
@@ -318,7 +313,7 @@ def test_create_from_a_folder_and_refusals_of_a_bad_path(tmp_path):
 def test_a_pull_whose_stream_ends_with_an_error_fails_with_it():
     api = daemon(privileges=NEEDS)
     api.pull_plugin = lambda reference, privileges, name: iter([{'status': 'pulling'}, {'error': 'manifest unknown'}])
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         run(api, reference='example/drv:1', granted_privileges=GRANTED)
     assert str(failed.value) == 'plugin "drv:latest" on h9: installing from example/drv:1 failed: manifest unknown'
 
@@ -328,7 +323,7 @@ def test_settings_change_on_an_enabled_plugin_disables_sets_and_enables_again():
     result = run(api, settings=['LOG_TAG=new'])
     assert [entry[0] for entry in api.writes()] == ['disable_plugin', 'configure_plugin', 'enable_plugin']
     assert [action['action'] for action in result['actions']] == ['disabled', 'configured', 'enabled']
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         run(daemon(installed=dict(INSPECTED, Name='drv:latest')), settings=['NOPE=1'])
     assert 'field "settings": the plugin has no setting NOPE; it has ' in str(failed.value)
 
@@ -347,3 +342,24 @@ def test_an_inspect_docker_refuses_fails_naming_the_plugin():
     with pytest.raises(_client.DockerAPIError) as failed:
         run(api)
     assert str(failed.value) == 'inspecting plugin "drv:latest" on h9 failed: permission denied'
+
+
+def test_a_step_docker_refuses_half_way_reports_what_was_done_and_what_was_not():
+    api = daemon(privileges=NEEDS)
+    api.fail('configure_plugin', 'plugin must be disabled')
+    with pytest.raises(ModuleFailure) as failed:
+        run(api, reference='example/drv:1', granted_privileges=GRANTED, settings=['LOG_TAG=x'])
+    result = failed.value.result()
+    assert result['msg'] == 'plugin "drv:latest": setting LOG_TAG on h9 failed: plugin must be disabled'
+    assert result['changed'] is True
+    assert [action['action'] for action in result['actions']] == ['installed']
+    assert [action['action'] for action in result['not_done']] == ['configured']
+    assert [entry[0] for entry in api.writes()] == ['pull_plugin', 'configure_plugin']
+
+
+def test_a_refusal_in_check_mode_changed_nothing():
+    api = daemon(installed=dict(INSPECTED, Name='drv:latest'))
+    with pytest.raises(ModuleFailure) as failed:
+        plugins.PluginRunner(FakeModule(check_mode=True, settings=['NOPE=1']), api).run()
+    result = failed.value.result()
+    assert result['changed'] is False and result['actions'] == []

@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._probe import (
     PROBE_LABEL, ProbeRunner, dns_across_hosts, ping_outcome, probe_name, why_not_probed)
+from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, container, docker_network
 
 PASSED = '''PING 10.240.1.1 (10.240.1.1): 56 data bytes
@@ -77,15 +78,6 @@ def test_names_resolve_across_hosts_only_on_swarm_overlays():
 
 # ---- ProbeRunner's three steps, on the shared fake daemon ----
 
-class Failed(Exception):
-    pass
-
-
-class FailingModule:
-    def fail_json(self, msg, **result):
-        raise Failed(msg)
-
-
 IMAGE = 'fleetnet-probe:1'
 
 
@@ -93,7 +85,6 @@ def probe_daemon(images=(IMAGE,), swarm=None, **fields):
     lan = docker_network('lan', subnets=['10.240.1.0/24'])
     overlay = docker_network('ov', driver='overlay', scope='swarm', Attachable=True)
     fake = FakeDocker(networks=[lan, overlay], images=images, swarm=swarm, **fields)
-    fake.module = FailingModule()
     return fake
 
 
@@ -126,7 +117,7 @@ def test_present_in_check_mode_plans_and_starts_nothing():
 
 def test_a_missing_image_fails_before_anything_starts_unless_pull_is_on():
     fake = probe_daemon(images=())
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         runner(fake).present()
     assert str(failed.value) == ('probe on h1: image "fleetnet-probe:1" is not on the host, and pull is false: '
                                  'load it there (docker load) or set pull: true')
@@ -140,7 +131,7 @@ def test_a_missing_image_fails_before_anything_starts_unless_pull_is_on():
 def test_an_image_read_the_daemon_refuses_fails_with_its_reason():
     fake = probe_daemon()
     fake.fail('inspect_image', 'permission denied')
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         runner(fake).present()
     assert str(failed.value) == 'probe on h1: reading image "fleetnet-probe:1" failed: permission denied'
 
@@ -204,7 +195,7 @@ def test_pinged_says_why_a_pair_is_not_pinged():
 
 
 def test_a_target_without_network_or_host_fails():
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         runner(probe_daemon(), targets=[dict(network='lan')]).pinged()
     assert str(failed.value) == ('probe on h1: every target needs network and host (the probes state=present '
                                  "returned); got ['network']")
@@ -232,7 +223,7 @@ def test_absent_fails_on_a_removal_docker_refuses():
     fake = probe_daemon()
     runner(fake).present()
     fake.fail('remove_container', 'device or resource busy')
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         runner(fake).absent()
     assert str(failed.value).startswith('probe on h1: removing probe container ') and \
         str(failed.value).endswith(' failed: device or resource busy')

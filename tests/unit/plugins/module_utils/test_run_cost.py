@@ -26,6 +26,7 @@ import pytest
 from ansible_collections.fleetnet.docker.plugins.module_utils import _client, _ipam, _journal
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.bridge import BridgeDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker, docker_network
 
 NETWORKS = 100
@@ -77,7 +78,7 @@ def existing(count=NETWORKS):
 
 def run(daemon, module):
     with pytest.raises(Exited) as outcome:
-        runner.run_network_module(module, BridgeDriver(module), connect=lambda module: daemon)
+        run_module(module, runner.run_state, BridgeDriver(module), lambda module: daemon)
     assert not outcome.value.failed, outcome.value.result
     return outcome.value.result
 
@@ -174,7 +175,7 @@ def test_the_client_sends_a_no_op_as_two_requests_on_one_connection_without_the_
     engine.start()
     module = CountingModule(config=configs(), docker_host='unix://' + path, tls=False, validate_certs=False,
                             api_version='auto')
-    client = _client.DockerClient(module, raise_errors=True)
+    client = _client.DockerClient(module, local_socket=True)
     result = run(client, module)
     engine.listener.close()
     assert result['changed'] is False
@@ -189,7 +190,7 @@ def test_the_local_socket_reports_dockers_refusal_and_a_missing_daemon_as_the_sd
     engine = EngineOnASocket(path, [])
     engine.start()
     module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
-    client = _client.DockerClient(module, raise_errors=True)
+    client = _client.DockerClient(module, local_socket=True)
     assert client.inspect_network('0123456789abcdef') is None
     with pytest.raises(_client.DockerAPIError) as refused:
         client.list_plugins()
@@ -199,7 +200,7 @@ def test_the_local_socket_reports_dockers_refusal_and_a_missing_daemon_as_the_sd
     module = CountingModule(docker_host='unix://' + os.path.join(str(tmp_path), 'none.sock'), tls=False,
                             validate_certs=False, api_version='auto')
     with pytest.raises(_client.DockerUnreachable) as unreachable:
-        _client.DockerClient(module, raise_errors=True)
+        _client.DockerClient(module, local_socket=True)
     assert str(unreachable.value) == ('cannot reach the Docker daemon at unix://%s/none.sock: No such file or directory'
                                       % tmp_path)
 
@@ -231,7 +232,7 @@ def test_a_kept_alive_connection_the_daemon_closed_is_opened_again_once(tmp_path
     engine = EngineClosingIdleConnections(path, existing())
     engine.start()
     module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
-    client = _client.DockerClient(module, raise_errors=True)
+    client = _client.DockerClient(module, local_socket=True)
     assert client.list_networks() == existing()
     assert client.list_networks() == existing()
     engine.listener.close()
@@ -244,7 +245,7 @@ def test_an_answer_cut_off_midway_is_not_sent_again(tmp_path):
     engine = EngineClosingIdleConnections(path, existing(), cut_mid_answer=True)
     engine.start()
     module = CountingModule(docker_host='unix://' + path, tls=False, validate_certs=False, api_version='auto')
-    client = _client.DockerClient(module, raise_errors=True)
+    client = _client.DockerClient(module, local_socket=True)
     with pytest.raises(_client.DockerUnreachable):
         client.list_networks()
     engine.listener.close()
@@ -258,6 +259,7 @@ import json, sys
 from ansible_collections.fleetnet.docker.plugins.module_utils import _journal
 from ansible_collections.fleetnet.docker.plugins.modules import bridge_networks
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine import runner
+from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.tests.unit.plugins.module_utils import test_run_cost as cost
 from ansible_collections.fleetnet.docker.tests.unit.fake_docker import FakeDocker
 _journal.JOURNAL_ROOT = sys.argv[2]
@@ -267,7 +269,7 @@ if sys.argv[1] == 'no-op-with-containers':
     configs = [dict(config, containers=[]) for config in configs]
 module = cost.CountingModule(config=configs)
 try:
-    runner.run_network_module(module, bridge_networks.DRIVER(module), connect=lambda module: daemon)
+    run_module(module, runner.run_state, bridge_networks.DRIVER(module), lambda module: daemon)
 except cost.Exited as exited:
     assert not exited.failed, exited.result
 print(json.dumps(sorted(name.rsplit('.', 1)[-1] for name in sys.modules

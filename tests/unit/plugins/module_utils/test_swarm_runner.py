@@ -56,9 +56,13 @@ class Clock:
 
 
 def run(engine, settle_seconds=0, **params):
+    """The result the module reports: a failure as run_module gives it to fail_json, with ``failed``."""
     runner = SwarmRunner(FakeModule(**params), engine, settle_seconds=settle_seconds,
                          sleep=Clock(), lock=contextlib.nullcontext)
-    return runner.run()
+    try:
+        return runner.run()
+    except ModuleFailure as failure:
+        return dict(failure.result(), failed=True)
 
 
 def written(engine):
@@ -233,10 +237,30 @@ def test_present_in_check_mode_creates_nothing():
 def test_present_on_an_old_api_refuses_an_option_it_cannot_send():
     engine = daemon()
     engine.api_version = '1.38'
-    with pytest.raises(ModuleFailure) as failure:
-        run(engine, state='present', default_addr_pool=['10.20.0.0/16'])
-    assert 'option "default_addr_pool" needs Docker Engine API 1.39 or newer' in str(failure.value)
+    result = run(engine, state='present', default_addr_pool=['10.20.0.0/16'])
+    assert result['failed'] and 'option "default_addr_pool" needs Docker Engine API 1.39 or newer' in result['msg']
+    assert engine.writes() == [] and not result['changed']
+
+
+def test_a_stuck_join_is_not_left_when_the_new_swarm_s_options_are_refused():
+    # Checked before the change: the node keeps its state, and the run says it changed nothing.
+    engine = daemon(state='error')
+    engine.api_version = '1.38'
+    result = run(engine, state='present', default_addr_pool=['10.20.0.0/16'])
+    assert result['failed'] and not result['changed'] and result['actions'] == []
     assert engine.writes() == []
+
+
+def test_a_daemon_failing_after_a_change_reports_the_change_and_its_actions():
+    engine = daemon(state='active')
+    reads = []
+    # The first GET /info plans the leave; the one after it fails.
+    engine.fail('read_info', 'connection reset by peer', when=lambda: reads.append(1) or len(reads) == 2)
+    result = run(engine, state='absent')
+    assert result['failed'] and result['changed']
+    assert result['msg'] == 'reading the swarm state (docker info) on h2 failed: connection reset by peer'
+    assert [action['action'] for action in result['actions']] == ['leave']
+    assert written(engine) == ['leave_swarm']
 
 
 def test_present_on_a_manager_updates_what_differs_and_rotates_what_is_asked():
