@@ -9,14 +9,11 @@ looked at before failing). Membership changes on one host run under a lock (``Ho
 runs against one host at the same time do not break each other's join.
 """
 
-import fcntl
-import hashlib
-import os
-import tempfile
 import time
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerClient
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
+from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_lock import HostLock, SwarmFailure, lock_path
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
     DEFAULT_SPEC,
     INIT_ONLY,
@@ -40,53 +37,9 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
 # How long a node that is `pending` (a join in progress, maybe another run's) may take to settle
 # before it counts as stuck. Docker itself gives a join 20 seconds before answering with a timeout.
 SETTLE_SECONDS = 30
-# How long a run waits for another run's membership change on the same host.
-LOCK_SECONDS = 300
 # Engine API minimums of the options used when a swarm is created.
 INIT_API_MINIMUMS = (('default_addr_pool', '1.39'), ('subnet_size', '1.39'),
                      ('data_path_addr', '1.30'), ('data_path_port', '1.40'))
-
-
-class SwarmFailure(ModuleFailure):
-    """A failure with a message that is safe to show: no token, no key. The message names the host first."""
-
-    def lines(self):
-        return ['%s: %s' % (self.host, self.message)]
-
-
-def lock_path(docker_host):
-    """The lock file of one Docker daemon, in the managed node's own /run when it can write there."""
-    folder = '/run' if os.access('/run', os.W_OK) else tempfile.gettempdir()
-    digest = hashlib.sha256(docker_host.encode('utf-8')).hexdigest()[:16]
-    return os.path.join(folder, 'fleetnet-docker-swarm-%s.lock' % digest)
-
-
-class HostLock:
-    """Exclusive hold of a daemon's swarm membership for the length of a `with` block."""
-
-    def __init__(self, path, seconds=LOCK_SECONDS, sleep=time.sleep):
-        self.path, self.seconds, self.sleep = path, seconds, sleep
-        self.fd = None
-
-    def __enter__(self):
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        deadline = time.monotonic() + self.seconds
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    os.close(self.fd)
-                    raise SwarmFailure('another run has been changing the swarm membership of this host for '
-                                       'over %d seconds (lock %s); run again when it has finished'
-                                       % (self.seconds, self.path))
-                self.sleep(0.5)
-
-    def __exit__(self, *exc_info):
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
-        return False
 
 
 class SwarmRunner:

@@ -12,12 +12,8 @@ from ansible_collections.fleetnet.docker.tests.unit.fake_docker import SWARM_TOK
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import DEFAULT_SPEC
-from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import (
-    SwarmFailure,
-    SwarmRunner,
-    HostLock,
-    lock_path,
-)
+from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_lock import HostLock, SwarmFailure, lock_path
+from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_runner import SwarmRunner
 
 
 def daemon(state='inactive', control=False, join_error=None, join_leaves='pending', nodes=(), states_after_pending=()):
