@@ -152,7 +152,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
                                             _installed_version('urllib3'))
         if problem:
             raise ModuleFailure('the Docker SDK for Python at %s on %s %s; %s'
-                              % (sys.executable, self.host, problem, INSTALL_HINT))
+                                % (sys.executable, self.host, problem, INSTALL_HINT))
         tls = self._tls_config(params)
         version = params.get('api_version') or 'auto'
         if self._socket is not None:
@@ -207,7 +207,7 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
         except sdk['DockerException'] as exc:
             # The SDK's message names the file; it never contains key material.
             raise ModuleFailure('TLS settings for the Docker daemon at %s on %s are not usable: %s'
-                              % (self.docker_host, self.host, exc))
+                                % (self.docker_host, self.host, exc))
 
     def unreachable(self, exc):
         return DockerUnreachable('cannot reach the Docker daemon at %s: %s' % (self.docker_host, _reason(exc)))

@@ -18,7 +18,7 @@ import lzma
 import os
 import tarfile
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, NotFound, connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, NotFound
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
 DEFAULT_REGISTRY = 'docker.io'

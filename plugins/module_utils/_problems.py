@@ -5,8 +5,8 @@
 
 Private to this collection. A problem is a ``(subject, field, reason)`` tuple: ``subject`` is a
 network name (or, for other modules, what they manage). Whatever goes wrong, before or during a
-change and in any module, is raised as a ``ModuleFailure`` (or a subclass) and turned into
-``fail_json`` once, by ``run_module`` (_module_runner.py): ``result()`` gives the keyword arguments for it.
+change and in any module, is raised as a ``ModuleFailure`` (or a subclass) and reported once, by
+``run_module`` (_module_runner.py): ``result()`` gives what the module fails with.
 
 This module imports nothing of the collection: the Docker client, the network engine and the other
 modules all build on it.
@@ -101,7 +101,7 @@ class ModuleFailure(Exception):
         return '; '.join(lines)
 
     def result(self):
-        """Keyword arguments for ``fail_json``."""
+        """What the module fails with: msg, changed, and errors, actions, not_done where there are any."""
         result = dict(self.extra)
         result.update(msg=self.text(), changed=self.changed)
         if self.problems or self.also:

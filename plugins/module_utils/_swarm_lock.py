@@ -19,6 +19,7 @@ import time
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
+
 class SwarmFailure(ModuleFailure):
     """A failure with a message that is safe to show: no token, no key. The message names the host first."""
 

@@ -162,7 +162,6 @@ def run(module):
     )
 
 
-
 def main():
     module = AnsibleModule(argument_spec=connection_argspec(), supports_check_mode=True)
     run_module(module, run)

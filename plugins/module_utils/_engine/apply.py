@@ -79,7 +79,7 @@ class Applier:
                 return
             self._sleep(0.2)
         raise ModuleFailure('network "%s" on %s: still present %d seconds after it was removed'
-                          % (network['Name'], self.host, timeout))
+                            % (network['Name'], self.host, timeout))
 
     def _disconnect(self, network_name, network_id, endpoint):
         if endpoint.get('service'):

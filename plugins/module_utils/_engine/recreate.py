@@ -90,7 +90,7 @@ class Recreate:
         except ModuleFailure as exc:
             self._put_back(item, new_id, containers)
             error = ModuleFailure('network "%s" on %s: recreating it failed at %s (%s); the network was put back as it '
-                                'was, with its containers %s' % (name, self.host, step, _reason(exc), _names(containers)))
+                                  'was, with its containers %s' % (name, self.host, step, _reason(exc), _names(containers)))
             # The network was made again (a new ID): that is a change, whatever else happened.
             error.done = [dict(name=name, action='put back', differences=list(item.differences))]
             raise error
@@ -197,8 +197,8 @@ class Recreate:
         except ModuleFailure as exc:
             self._restore_displaced(entry, best_effort=True)
             error = ModuleFailure('network "%s" on %s: the recreate cut off on %s could not be %s (%s); the journal %s '
-                                'keeps what is needed, rerun to try again'
-                                % (name, self.host, entry.get('started'), how, _reason(exc), self.journal.path(name)))
+                                  'keeps what is needed, rerun to try again'
+                                  % (name, self.host, entry.get('started'), how, _reason(exc), self.journal.path(name)))
             error.done = [dict(name=name, action='partly recovered', differences=[])]
             raise error
         if started:

@@ -102,7 +102,7 @@ def run_state(module, spec, connect=connect_client):
     if state == 'overridden' and not desired and not params.get('empty_config_deletes_all'):
         # As in netcommon's resource modules: an empty overridden is almost always a variable left unset.
         raise ModuleFailure('%s on %s: config is empty; with state overridden that removes every one of them: set '
-                          'empty_config_deletes_all: true if that is meant; nothing was changed' % (spec.label, host))
+                            'empty_config_deletes_all: true if that is meant; nothing was changed' % (spec.label, host))
 
     if state == 'rendered':
         if problems:

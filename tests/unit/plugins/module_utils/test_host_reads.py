@@ -24,7 +24,6 @@ class FakeModule:
         return self.answer
 
 
-
 def test_ip_json_runs_ip_with_json_output_and_parses_it():
     module = FakeModule(out='[{"ifname": "eth0"}]')
     assert _host_reads.ip_json(module, 'link', 'show') == [{'ifname': 'eth0'}]

@@ -204,7 +204,6 @@ class FakeModule:
         self._diff = True
 
 
-
 def daemon(installed=None, networks=(), privileges=()):
     """The shared fake daemon (host h9) with ``installed`` as its one plugin, if any."""
     return FakeDocker(host='h9', plugins=[installed] if installed else [], networks=networks, privileges=privileges)
