@@ -15,11 +15,13 @@ host, it checks itself in the role's check-mode pass.
 import ipaddress
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import RULES, engine_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, host_numbers, item_label, pool_slice, whole_number
 
 VARIABLE = 'bridge_networks'
-# gateway_mode_ipv4 came with Docker Engine 27.0 (moby#47708); an older engine ignores the option and NATs.
-ROUTED_ENGINE = (27, 0)
+# gateway_mode_ipv4 (routed among its first values) came with Docker Engine 27.0 (moby#47708); an
+# older engine ignores the option and NATs.
+ROUTED_ENGINE = RULES['gateway_mode_ipv4']
 # The bridge_networks options a role entry passes through unchanged.
 PASSED_THROUGH = ('internal', 'attachable', 'labels', 'mtu', 'enable_icc', 'enable_ip_masquerade', 'bridge_name', 'enable_ipv6')
 KNOWN = PASSED_THROUGH + ('name', 'subnet', 'gateway', 'subnet_pool', 'subnet_prefix_length', 'routed')
@@ -104,23 +106,13 @@ def host_subnet(network, number, found):
                       ('subnet_pool', 'subnet_prefix_length'), found)
 
 
-def engine_tuple(version):
-    parts = []
-    for part in str(version or '').split('+', maxsplit=1)[0].split('-', maxsplit=1)[0].split('.')[:2]:
-        if not part.isdigit():
-            return None
-        parts.append(int(part))
-    return tuple(parts) if len(parts) == 2 else None
-
-
 def routed_problems(network, given):
     found = []
     if network.get('subnet'):
         found.append('routed needs subnet_pool: a route to the same subnet on every host leads nowhere')
-    engine = engine_tuple(given.get('engine_version'))
-    if engine is None or engine < ROUTED_ENGINE:
-        found.append('routed (gateway_mode_ipv4 routed) needs Docker Engine %d.%d or newer; this host runs %s'
-                     % (ROUTED_ENGINE + (given.get('engine_version') or 'an unknown version',)))
+    if not engine_at_least(given.get('engine_version'), ROUTED_ENGINE):
+        found.append('routed (gateway_mode_ipv4 routed) needs Docker Engine %s or newer; this host runs %s'
+                     % (ROUTED_ENGINE, given.get('engine_version') or 'an unknown version'))
     try:
         ipaddress.ip_address(str(given.get('address')))
     except ValueError:

@@ -13,16 +13,13 @@ __metaclass__ = type
 import inspect
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client_options import MINIMUM_SDK_VERSION
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import version_tuple
 
 
 def compare_version(v1, v2):
     """As the SDK's docker.utils.compare_version: 1 when v2 is newer than v1, 0 when equal, -1 when older."""
-    first, second = _version_tuple(v1), _version_tuple(v2)
+    first, second = version_tuple(v1), version_tuple(v2)
     return (second > first) - (second < first)
-
-
-def _version_tuple(version):
-    return tuple(int(part) for part in str(version).split('.') if part.isdigit())
 
 
 def sdk_compatibility_problem(sdk_version, requests_version, urllib3_version):
@@ -31,13 +28,13 @@ def sdk_compatibility_problem(sdk_version, requests_version, urllib3_version):
     SDKs before 7.1 fail on every request with requests 2.32 or newer ("Not supported URL scheme
     http+docker"), and before 6.1 with urllib3 2; distributions ship them with older ones.
     """
-    sdk = _version_tuple(sdk_version)
-    if sdk < _version_tuple(MINIMUM_SDK_VERSION):
+    sdk = version_tuple(sdk_version)
+    if sdk < version_tuple(MINIMUM_SDK_VERSION):
         return 'is version %s; fleetnet.docker needs %s or newer' % (sdk_version, MINIMUM_SDK_VERSION)
-    if sdk < (7, 1) and requests_version and _version_tuple(requests_version) >= (2, 32):
+    if sdk < (7, 1) and requests_version and version_tuple(requests_version) >= (2, 32):
         return 'is version %s, which does not work with requests %s (2.32 or newer needs the SDK 7.1 or newer)' \
             % (sdk_version, requests_version)
-    if sdk < (6, 1) and urllib3_version and _version_tuple(urllib3_version) >= (2,):
+    if sdk < (6, 1) and urllib3_version and version_tuple(urllib3_version) >= (2,):
         return 'is version %s, which does not work with urllib3 %s (urllib3 2 needs the SDK 6.1 or newer)' \
             % (sdk_version, urllib3_version)
     return None

@@ -15,28 +15,28 @@ __metaclass__ = type
 
 import ipaddress
 import json
-import re
+
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import RULES
 
 
 class DaemonKey:
     """One network setting of dockerd: its option name, daemon.json key, flags and first engine."""
 
-    def __init__(self, option, kind, since=None, flags=None, elements=None):
+    def __init__(self, option, kind, flags=None, elements=None):
         self.option = option
         self.json_key = option.replace('_', '-')
         self.kind = kind            # argspec type: str, int, bool, list, dict
         self.elements = elements
-        self.since = since          # first engine version (text) that knows the key; None: every supported one
+        # The first engine release that knows the key (_engine_versions.RULES); None: every supported one.
+        self.since = RULES.get('daemon.json %s' % self.json_key)
         # dockerd flags that set the same thing; Docker refuses to start when a key is in both places.
         self.flags = flags or ['--' + self.json_key]
 
 
-# The first engine versions come from moby's release notes and pull requests: bip6 (moby 28.0,
-# docker/cli#5597), default-network-opts (24.0, moby#43197), allow-direct-routing (28.2, moby#49832),
-# firewall-backend (29.0, moby#50357). The others are older than every engine this collection supports.
+# The first engine release of each key is in _engine_versions.RULES, with where it comes from.
 KEYS = [
     DaemonKey('bip', 'str'),
-    DaemonKey('bip6', 'str', since='28.0'),
+    DaemonKey('bip6', 'str'),
     DaemonKey('fixed_cidr', 'str'),
     DaemonKey('fixed_cidr_v6', 'str'),
     DaemonKey('default_address_pools', 'list', flags=['--default-address-pool'], elements='dict'),
@@ -53,9 +53,9 @@ KEYS = [
     DaemonKey('dns', 'list', elements='str'),
     DaemonKey('dns_opts', 'list', flags=['--dns-opt'], elements='str'),
     DaemonKey('dns_search', 'list', elements='str'),
-    DaemonKey('default_network_opts', 'dict', since='24.0', flags=['--default-network-opt']),
-    DaemonKey('allow_direct_routing', 'bool', since='28.2'),
-    DaemonKey('firewall_backend', 'str', since='29.0'),
+    DaemonKey('default_network_opts', 'dict', flags=['--default-network-opt']),
+    DaemonKey('allow_direct_routing', 'bool'),
+    DaemonKey('firewall_backend', 'str'),
     DaemonKey('live_restore', 'bool'),
 ]
 BY_OPTION = dict((key.option, key) for key in KEYS)
@@ -64,23 +64,12 @@ BY_JSON = dict((key.json_key, key) for key in KEYS)
 DEFAULT_BRIDGE_KEYS = ['bip', 'bip6', 'fixed_cidr', 'fixed_cidr_v6', 'mtu', 'icc', 'ip_masq', 'ipv6',
                        'default_gateway', 'default_gateway_v6']
 FIREWALL_BACKENDS = ['iptables', 'nftables']
-# dockerd --validate checks a configuration file without starting a daemon (moby 23.0).
-VALIDATE_SINCE = '23.0'
+# dockerd --validate checks a configuration file without starting a daemon.
+VALIDATE_SINCE = RULES['dockerd --validate']
 
 
 class ConfigFileError(Exception):
     """daemon.json cannot be read as a JSON object."""
-
-
-def version_tuple(version):
-    """(major, minor, patch) of an engine version such as ``20.10.24+dfsg1`` or ``28.5.2``."""
-    # Distribution suffixes (+dfsg1, -ce, -rc.1) are not part of the engine's number.
-    numbers = re.findall(r'\d+', re.split(r'[+-]', str(version), maxsplit=1)[0])[:3]
-    return tuple(int(number) for number in numbers)
-
-
-def engine_at_least(engine_version, needed):
-    return version_tuple(engine_version) >= version_tuple(needed)
 
 
 def parse_file(text, path):

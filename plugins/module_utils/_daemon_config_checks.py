@@ -23,9 +23,9 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_config imp
     KEYS,
     _canonical,
     _canonical_net,
-    engine_at_least,
     flag_text,
 )
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import engine_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._ipam import overlaps
 
 

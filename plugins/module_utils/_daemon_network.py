@@ -15,6 +15,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_con
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config_checks as daemon_checks
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host as daemon_host
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, this_host
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import engine_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json, read_host_prefixes
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 
@@ -154,7 +155,7 @@ class DaemonNetwork:
         new_text = daemon_config.render_file(candidate) if file_changed else (text or '')
         validated = False
         if not problems and file_changed and process is not None:
-            if daemon_config.engine_at_least(self.engine_version, daemon_config.VALIDATE_SINCE):
+            if engine_at_least(self.engine_version, daemon_config.VALIDATE_SINCE):
                 refusal = daemon_host.validate_with_dockerd(self.module, process.executable, new_text)
                 validated = True
                 if refusal:

@@ -3,30 +3,42 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which Docker Engine each option needs, and what a host's engine is: the version rules in one place.
 
-Private to this collection. A rule is written as the Engine release that brought the feature (read in
-moby's source at each release tag), tested as that release's API version (ENGINE_API_VERSIONS), and
-both are named in the error with the host's own versions, e.g.
+Private to this collection. A rule (RULES) is written as the Engine release that brought the feature
+(read in moby's source at each release tag), tested as that release's API version (ENGINE_API_VERSIONS),
+and both are named in the error with the host's own versions, e.g.
 ``gateway_mode_ipv4 needs Docker Engine 27.0 (API 1.46) or later; this host runs 20.10.24 (API 1.41)``.
+Every version the collection compares (engine, API, SDK) is read by ``version_tuple``.
 
-docs/engine_versions.md lists the same table for users; a unit test keeps the two in step.
+docs/engine_versions.md and docs/daemon_network.md list the same rules for users; a unit test keeps
+them in step.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# The Engine API version each Docker Engine release brought (moby's api/docs/CHANGELOG.md).
+import re
+
+# The Engine API version each Docker Engine release brought (moby's api/docs/CHANGELOG.md). The
+# releases before 20.10 are there for the swarm options, which every supported engine has.
 ENGINE_API_VERSIONS = {
-    '20.10': '1.41', '23.0': '1.42', '24.0': '1.43', '25.0': '1.44', '26.0': '1.45', '27.0': '1.46',
+    '17.06': '1.30', '18.09': '1.39', '19.03': '1.40', '20.10': '1.41', '23.0': '1.42', '24.0': '1.43', '25.0': '1.44', '26.0': '1.45', '27.0': '1.46',
     '27.2': '1.47', '28.0': '1.48', '28.1': '1.49', '28.2': '1.50', '28.3': '1.51', '29.0': '1.52',
 }
 
-# The release that brought each option, by its name in ``config``. An option missing here works on
-# every engine the collection supports (20.10 and later). Checked in moby's source at the tags:
-OPTION_RELEASES = {
-    # libnetwork/drivers/bridge: com.docker.network.bridge.gateway_mode_ipv4/ipv6, first in v27.0.
+# Every rule that depends on the engine: what needs it -> the release that brought it. A name of a
+# ``config`` option stands for that option, ``option: value`` for a value that came after the option.
+# An option missing here works on every engine the collection supports (20.10 and later). Checked in
+# moby's source at the tags, or its release notes and pull requests where the source does not say:
+RULES = {
+    # bridge_networks. libnetwork/drivers/bridge: com.docker.network.bridge.gateway_mode_ipv4/ipv6,
+    # first in v27.0, with "nat" and "routed"; "nat-unprotected" and "isolated" came in v28.0 (newGwMode).
     'gateway_mode_ipv4': '27.0',
     'gateway_mode_ipv6': '27.0',
+    'gateway_mode_ipv4: nat-unprotected': '28.0',
+    'gateway_mode_ipv4: isolated': '28.0',
+    'gateway_mode_ipv6: nat-unprotected': '28.0',
+    'gateway_mode_ipv6: isolated': '28.0',
     # POST /networks/create's EnableIPv4 (API 1.48; the router drops it from older requests): false
     # makes an IPv6-only network.
     'enable_ipv4': '28.0',
@@ -34,32 +46,67 @@ OPTION_RELEASES = {
     'trusted_host_interfaces': '28.2',
     # com.docker.network.host_ipv6, first in v25.0 (host_ipv4, then "HostIP", is in 20.10 already).
     'host_ipv6': '25.0',
-}
-
-# Values that came after the option itself: (option, value) -> release. Gateway modes "nat" and
-# "routed" are v27.0's; "nat-unprotected" and "isolated" were added in v28.0 (newGwMode).
-VALUE_RELEASES = {
-    ('gateway_mode_ipv4', 'nat-unprotected'): '28.0',
-    ('gateway_mode_ipv4', 'isolated'): '28.0',
-    ('gateway_mode_ipv6', 'nat-unprotected'): '28.0',
-    ('gateway_mode_ipv6', 'isolated'): '28.0',
+    # The endpoint options of every *_networks module's containers entries (endpoint_options.py). An
+    # engine before each takes the request and silently ignores the field.
+    'containers[].mac_address': '25.0',     # API 1.44: MacAddress in EndpointSettings on connect
+    'containers[].gw_priority': '28.0',     # API 1.48: GwPriority, the highest gives the default route
+    'containers[].interface_name': '28.0',  # API 1.48: the com.docker.network.endpoint.ifname driver option
+    # moby#47686: per-interface sysctls in this endpoint driver option; earlier engines keep and ignore it.
+    'containers[].driver_opts: com.docker.network.endpoint.sysctls': '27.0',
+    # macvlan networks share a parent interface (not beside a passthru one) from v27.0 (moby#47318).
+    'macvlan networks on one parent': '27.0',
+    # daemon_network: daemon.json keys, by their name in the file: bip6 (28.0, docker/cli#5597),
+    # default-network-opts (24.0, moby#43197), allow-direct-routing (28.2, moby#49832), firewall-backend
+    # (29.0, moby#50357); and dockerd --validate, which checks a file without starting a daemon (23.0).
+    'daemon.json bip6': '28.0',
+    'daemon.json default-network-opts': '24.0',
+    'daemon.json allow-direct-routing': '28.2',
+    'daemon.json firewall-backend': '29.0',
+    'dockerd --validate': '23.0',
+    # swarm: options of a new swarm (POST /swarm/init), by the API version that brought them.
+    'swarm data_path_addr': '17.06',
+    'swarm default_addr_pool': '18.09',
+    'swarm subnet_size': '18.09',
+    'swarm data_path_port': '19.03',
 }
 
 
 def version_tuple(version):
-    """(1, 41) for "1.41"; numbers compare as numbers ("1.9" < "1.41")."""
-    return tuple(int(part) for part in str(version).split('.') if part.isdigit())
+    """(20, 10, 24) for "20.10.24+dfsg1", (1, 41) for "1.41", (5, 0, 0) for "5.0.0b1"; () for no number.
+
+    Numbers compare as numbers ("1.9" < "1.41"). A distribution's build (+dfsg1) and a pre-release
+    (-rc.1, b1) are not part of the release: reading stops where the numbers do.
+    """
+    numbers = []
+    for part in re.split(r'[+-]', str(version or ''), maxsplit=1)[0].split('.'):
+        match = re.match(r'\d+', part)
+        if not match:
+            break
+        numbers.append(int(match.group()))
+        if match.group() != part:
+            break
+    return tuple(numbers)
 
 
 def api_at_least(have, needed):
     return version_tuple(have) >= version_tuple(needed)
 
 
+def engine_at_least(engine_version, release):
+    """Whether the engine release ``engine_version`` (GET /version's Version) is ``release`` or later."""
+    return version_tuple(engine_version) >= version_tuple(release)
+
+
+def api_of(rule):
+    """The Engine API version that the release of ``rule`` brought."""
+    return ENGINE_API_VERSIONS[RULES[rule]]
+
+
 def release_of(option, value=None):
     """The release ``option`` (with this ``value``) needs, or None when every supported engine has it."""
-    if isinstance(value, str) and (option, value) in VALUE_RELEASES:
-        return VALUE_RELEASES[(option, value)]
-    return OPTION_RELEASES.get(option)
+    if isinstance(value, str) and '%s: %s' % (option, value) in RULES:
+        return RULES['%s: %s' % (option, value)]
+    return RULES.get(option)
 
 
 class HostEngine:
@@ -115,7 +162,7 @@ class HostEngine:
         When the engine has no such option at all, the reason names the release alone (the shape
         above); when it has the option but not this value, it names the value first.
         """
-        option_release = OPTION_RELEASES.get(option)
+        option_release = RULES.get(option)
         if option_release and not self.at_least(option_release):
             return self.needs(option_release)
         release = release_of(option, value)

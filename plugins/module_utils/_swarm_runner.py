@@ -12,6 +12,7 @@ runs against one host at the same time do not break each other's join.
 import time
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import APIError, DockerClient
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import api_of
 from ansible_collections.fleetnet.docker.plugins.module_utils._problems import ModuleFailure
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_lock import HostLock, SwarmFailure, lock_path
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
@@ -37,9 +38,9 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._swarm import (
 # How long a node that is `pending` (a join in progress, maybe another run's) may take to settle
 # before it counts as stuck. Docker itself gives a join 20 seconds before answering with a timeout.
 SETTLE_SECONDS = 30
-# Engine API minimums of the options used when a swarm is created.
-INIT_API_MINIMUMS = (('default_addr_pool', '1.39'), ('subnet_size', '1.39'),
-                     ('data_path_addr', '1.30'), ('data_path_port', '1.40'))
+# Engine API minimums of the options used when a swarm is created (_engine_versions.RULES).
+INIT_API_MINIMUMS = tuple((option, api_of('swarm ' + option))
+                          for option in ('default_addr_pool', 'subnet_size', 'data_path_addr', 'data_path_port'))
 
 
 class SwarmRunner:

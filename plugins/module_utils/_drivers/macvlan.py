@@ -13,8 +13,11 @@ __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.parent import ParentDriver
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import DriverOption
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import RULES
 
 MACVLAN_MODES = ('bridge', 'vepa', 'private', 'passthru')
+# The release from which macvlan networks share a parent interface.
+SHARED_PARENT = RULES['macvlan networks on one parent']
 
 
 class MacvlanDriver(ParentDriver):
@@ -27,17 +30,17 @@ class MacvlanDriver(ParentDriver):
     inherited_defaults = dict(parent=None, mode='bridge')
 
     def shared_parent_problem(self, parent, other, mode, other_mode):
-        """From Engine 27.0 (moby#47318) macvlan networks share a parent, unless one is in passthru mode
+        """From Engine 27.0 (SHARED_PARENT, moby#47318) macvlan networks share a parent, unless one is in passthru mode
         ("cannot use mode passthru, macvlan network ... is already using parent interface eth0"); before
         it, one per parent. Without a client (no preflight) the older rule holds."""
-        if self.client is not None and self.client.engine_at_least('27.0'):
+        if self.client is not None and self.client.engine_at_least(SHARED_PARENT):
             if 'passthru' not in (mode, other_mode):
                 return None
             return ('%s is already used by %s; a macvlan network in passthru mode needs its parent interface to '
                     'itself: use another interface or a VLAN sub-interface (%s.<id>)' % (parent, other, parent))
         engine = ''
         if self.client is not None:
-            engine = ' (%s)' % self.client.engine_problem('another macvlan network on the same parent', '27.0')
-        return ('%s is already used by %s; Docker Engine before 27.0 allows one macvlan network per parent '
+            engine = ' (%s)' % self.client.engine_problem('another macvlan network on the same parent', SHARED_PARENT)
+        return ('%s is already used by %s; Docker Engine before %s allows one macvlan network per parent '
                 'interface, whatever its mode%s: use a VLAN sub-interface (%s.<id>) for another one'
-                % (parent, other, engine, parent))
+                % (parent, other, SHARED_PARENT, engine, parent))

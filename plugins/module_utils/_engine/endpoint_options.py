@@ -17,6 +17,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._docker_limits import interface_name_problems
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import RULES
 
 # Docker 28.0 (Engine API 1.48) names a container's interface on connect from this endpoint driver option.
 INTERFACE_OPTION = 'com.docker.network.endpoint.ifname'
@@ -27,15 +28,11 @@ SYSCTLS_OPTION = 'com.docker.network.endpoint.sysctls'
 # address to keep it: Docker then stores it like a static one, this says which families it chose.
 DYNAMIC_MARK = 'fleetnet.docker.dynamic_address'
 
-# The first Docker Engine release that honours each option (moby's docs/api/version-history.md and
-# release notes). An engine before it takes the request and silently ignores the field, so the
-# option is refused there before anything changes.
-RELEASES = dict(
-    mac_address='25.0',     # API 1.44: MacAddress in EndpointSettings on connect
-    gw_priority='28.0',     # API 1.48: GwPriority, the endpoint with the highest one gives the default route
-    interface_name='28.0',  # API 1.48: the com.docker.network.endpoint.ifname driver option
-)
-DRIVER_OPT_RELEASES = {SYSCTLS_OPTION: '27.0'}
+# The first Docker Engine release that honours each option, from the one table of rules. An engine
+# before it takes the request and silently ignores the field, so the option is refused there before
+# anything changes.
+RELEASES = dict((field, RULES['containers[].%s' % field]) for field in ('mac_address', 'gw_priority', 'interface_name'))
+DRIVER_OPT_RELEASES = dict((key, RULES['containers[].driver_opts: %s' % key]) for key in (SYSCTLS_OPTION,))
 # Endpoint driver options that must not be given under driver_opts, and why.
 RESERVED_DRIVER_OPTS = {
     INTERFACE_OPTION: 'is set with interface_name',

@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config as dc
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_config_checks as checks
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import engine_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import HostPrefix
 
 
@@ -118,9 +119,14 @@ def test_keys_newer_than_the_engine_name_both_versions():
 
 
 def test_engine_versions_compare_by_number():
-    assert dc.engine_at_least('28.10.0', '28.2')
-    assert not dc.engine_at_least('20.10.24+dfsg1', '23.0')
-    assert dc.engine_at_least('26.1.5+dfsg1', '24.0')
+    assert engine_at_least('28.10.0', '28.2')
+    assert not engine_at_least('20.10.24+dfsg1', '23.0')
+    assert engine_at_least('26.1.5+dfsg1', '24.0')
+
+
+def test_the_first_release_of_each_key_is_the_one_table_s():
+    assert dc.BY_OPTION['bip6'].since == '28.0' and dc.BY_OPTION['firewall_backend'].since == '29.0'
+    assert dc.BY_OPTION['bip'].since is None and dc.VALIDATE_SINCE == '23.0'
 
 
 @pytest.mark.parametrize('bip, reason', [

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _daemon_host
-from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_config import engine_at_least
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import engine_at_least
 
 
 def _dockerd_with_validate():

@@ -27,9 +27,24 @@ def test_api_versions_compare_as_numbers():
     assert not _engine_versions.api_at_least('1.9', '1.41')
 
 
+def test_one_parser_reads_engine_api_and_package_versions():
+    version_tuple = _engine_versions.version_tuple
+    assert version_tuple('20.10.24+dfsg1') == (20, 10, 24)
+    assert version_tuple('29.0.0-rc.1') == (29, 0, 0)
+    assert version_tuple('1.41') == (1, 41)
+    assert version_tuple('5.0.0b1') == (5, 0, 0)
+    assert version_tuple('unknown') == () and version_tuple(None) == ()
+    assert _engine_versions.engine_at_least('28.10.0', '28.2')
+    assert not _engine_versions.engine_at_least('', '20.10')
+
+
 def test_every_release_in_the_rules_has_an_api_version():
-    releases = set(_engine_versions.OPTION_RELEASES.values()) | set(_engine_versions.VALUE_RELEASES.values())
-    assert releases <= set(_engine_versions.ENGINE_API_VERSIONS)
+    assert set(_engine_versions.RULES.values()) <= set(_engine_versions.ENGINE_API_VERSIONS)
+
+
+def test_a_value_rule_is_asked_before_its_option_s():
+    assert _engine_versions.release_of('gateway_mode_ipv4', 'isolated') == '28.0'
+    assert _engine_versions.release_of('gateway_mode_ipv4', 'routed') == '27.0'
 
 
 def test_a_new_enough_engine_is_never_asked_for_its_version():
@@ -66,19 +81,43 @@ def test_an_option_without_a_rule_works_everywhere():
     assert host('1.41', '20.10.24').option_problem('mtu', 1400) is None
 
 
-def documented_releases():
-    """{(option, value or None): release} from the table of docs/engine_versions.md."""
+def page(name):
     import os
+    with open(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', name)) as handle:
+        return handle.read()
+
+
+def documented_releases():
+    """{rule: (release, API version)} from the tables of docs/engine_versions.md."""
     import re
-    page = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'engine_versions.md')
-    with open(page) as handle:
-        rows = re.findall(r'^\| `([a-z0-9_]+)(?:: ([a-z-]+))?` \| [a-z_]+ \| ([0-9.]+) \(API ([0-9.]+)\) \|', handle.read(), re.M)
-    return dict(((option, value or None), (release, api)) for option, value, release, api in rows)
+    text = page('engine_versions.md')
+    rows = re.findall(r'^\| `([a-z0-9_\[\].]+(?:: [a-z-]+)?)`(?: with `([a-z0-9.]+)`)? \|(?: [^|]+ \|)? ([0-9.]+) \(API ([0-9.]+)\) \|',
+                      text, re.M)
+    documented = dict(('%s: %s' % (option, key) if key else option, (release, api)) for option, key, release, api in rows)
+    for option in ('data_path_addr', 'default_addr_pool', 'subnet_size', 'data_path_port'):
+        documented['swarm ' + option] = documented.pop(option)
+    shared = re.search(r'Several macvlan networks on one parent interface: from Engine ([0-9.]+)', text).group(1)
+    documented['macvlan networks on one parent'] = (shared, _engine_versions.ENGINE_API_VERSIONS[shared])
+    return documented
+
+
+def documented_daemon_releases():
+    """{rule: release} from the table of daemon.json keys in docs/daemon_network.md."""
+    import re
+    text = page('daemon_network.md')
+    documented = dict(('daemon.json ' + key, release)
+                      for key, release in re.findall(r'^\| `[a-z0-9_]+` \| `([a-z0-9-]+)` \| [^|]+ \| ([0-9.]+)\+ \|', text, re.M))
+    documented['dockerd --validate'] = re.search(r'`dockerd --validate` \(used below\) is in ([0-9.]+)\+', text).group(1)
+    return documented
 
 
 def test_the_docs_list_every_rule_with_its_release_and_api_version():
     documented = documented_releases()
-    rules = dict(((option, None), release) for option, release in _engine_versions.OPTION_RELEASES.items())
-    rules.update(_engine_versions.VALUE_RELEASES)
-    for key, release in rules.items():
-        assert documented.get(key) == (release, _engine_versions.ENGINE_API_VERSIONS[release]), key
+    daemon = documented_daemon_releases()
+    for rule, release in _engine_versions.RULES.items():
+        if rule.startswith('daemon.json ') or rule == 'dockerd --validate':
+            assert daemon.get(rule) == release, rule
+        else:
+            assert documented.get(rule) == (release, _engine_versions.ENGINE_API_VERSIONS[release]), rule
+    # And nothing documented that the rules do not say.
+    assert set(documented) | set(daemon) == set(_engine_versions.RULES)
