@@ -31,7 +31,8 @@ class ModuleFailure(Exception):
     What had been carried out when it was raised travels with it, so that the report says it: ``done``
     (``actions`` entries), ``not_done`` (what was planned and not started) and ``changed`` (true once
     anything was done, unless given). A runner that keeps its own record adds it with ``record``.
-    ``result`` holds further keys of the module's result (what it had read: ``before``, ``config_path``).
+    Further keyword arguments (``extra``) are keys of the module's result that the failure reports too
+    (what a run had found before it stopped: ``before``, ``config_path``).
     """
 
     # What a problem's subject is, in messages: 'network "lan" on h2: ...'.
