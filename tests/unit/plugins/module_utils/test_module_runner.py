@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
@@ -68,3 +70,18 @@ def test_anything_else_is_a_bug_and_is_not_turned_into_a_failure():
         raise TypeError('a bug')
     with pytest.raises(TypeError):
         run_module(FakeModule(), run)
+
+
+def test_a_bad_config_item_is_named_by_network_module_before_any_run(monkeypatch, capsys):
+    testing = pytest.importorskip('ansible.module_utils.testing')
+    from ansible_collections.fleetnet.docker.plugins.module_utils import _argument_errors
+    from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import NetworkModule
+    monkeypatch.setattr(_argument_errors, 'this_host', lambda: 'h2')
+    spec = dict(config=dict(type='list', elements='dict', options=dict(name=dict(type='str', required=True),
+                                                                       mtu=dict(type='int'))))
+    with testing.patch_module_args(dict(config=[dict(name='lan', mtu='big')])):
+        with pytest.raises(SystemExit):
+            NetworkModule(argument_spec=spec)
+    printed = json.loads(capsys.readouterr().out)
+    assert printed['failed'] and printed['msg'].startswith('network "lan" on h2: mtu "big": ')
+    assert printed['msg'].endswith('; nothing was changed') and len(printed['errors']) == 1
