@@ -30,7 +30,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/tests/ansible.cfg
 
 HOSTS ?= 3
 FLEET ?= fleet
-# The Docker Engine of the fleet's hosts (tests/fleet/engines): 20.10, 26.1 or 28.5, or a list,
+# The Docker Engine of the fleet's hosts (tests/fleet/engines): 20.10, 26.1, 28.5 or 29.7 (built from
+# the source archives in FLEET_SOURCES, default ../shared/sources), or a list,
 # one per host (ENGINE=20.10,28.5,26.1). Empty: the fleet tool's default (20.10).
 ENGINE ?=
 FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
@@ -47,9 +48,10 @@ help:
 	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | bench-scale | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
-# gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity;
+# gcc and libc6-dev build the test network plugin (tests/plugin/), with libseccomp-dev and pkg-config Engine 29's runc
+# (tests/fleet/engine_source.py); shellcheck serves ansible-test sanity;
 # graphviz lays out the fleet report's diagram, chromium renders the report page in its test.
-DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev shellcheck graphviz chromium
+DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev libseccomp-dev pkg-config shellcheck graphviz chromium
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -238,8 +240,9 @@ build-check: build
 	@test ! -e build/installed/ansible_collections/fleetnet/docker/.venv || { echo "build includes a virtual environment" >&2; exit 1; }
 
 DEMO_VARS := $(CURDIR)/tests/demo/vars.yml
-# The demo shows what users run today: the newest engine the fleet has (unless ENGINE is given).
-NEWEST_ENGINE = $(shell $(FLEET_TOOL) engines | tail -n 1)
+# The demo shows what users run today on the newest engine Debian packages (unless ENGINE is given):
+# a fresh machine fetches it in half a minute, while Engine 29 is built from source (make demo ENGINE=29.7).
+NEWEST_ENGINE = $(shell python3 tests/fleet/engine.py list --packaged | tail -n 1)
 demo: ENGINE = $(NEWEST_ENGINE)
 demo: fleet collection
 	@echo "== site.yml against the sandbox fleet ($(FLEET_INVENTORY))"
