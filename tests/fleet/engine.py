@@ -12,6 +12,7 @@ A `source` line is built once with Debian's Go toolchain (fetched the same way) 
 in FLEET_SOURCES. `prepare` then checks that every binary runs on this machine, so that a set that cannot work fails
 here, naming the engine and the binary, rather than as a daemon that never answers.
 """
+import fcntl
 import os
 import re
 import shutil
@@ -235,10 +236,15 @@ def prepare(engine):
     entries = engines[engine]
     target = os.path.join(CACHE, 'engines', engine)
     binaries = os.path.join(target, 'bin')
-    if not cached(entries, target):
-        os.makedirs(os.path.join(CACHE, 'engines'), exist_ok=True)
-        print('engine: fetching Docker Engine %s into %s' % (engine, target), file=sys.stderr)
-        fetch(entries, target)
+    os.makedirs(os.path.join(CACHE, 'engines'), exist_ok=True)
+    # One fetch at a time: fleets started side by side (make test's lanes, two developers' fleets)
+    # share the apt state folder, and a source build takes minutes; a second `prepare` waits, then
+    # finds the first one's result.
+    with open(os.path.join(CACHE, 'engines', '.fetch.lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not cached(entries, target):
+            print('engine: fetching Docker Engine %s into %s' % (engine, target), file=sys.stderr)
+            fetch(entries, target)
     check(engine, entries, binaries)
     return binaries
 
