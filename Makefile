@@ -30,14 +30,15 @@ export ANSIBLE_CONFIG := $(CURDIR)/tests/ansible.cfg
 
 HOSTS ?= 3
 FLEET ?= fleet
-# The Docker Engine of the fleet's hosts (tests/fleet/engines): 20.10, 26.1 or 28.5, or a list,
+# The Docker Engine of the fleet's hosts (tests/fleet/engines): 20.10, 26.1, 28.5 or 29.7 (built from
+# the source archives in FLEET_SOURCES, default ../shared/sources), or a list,
 # one per host (ENGINE=20.10,28.5,26.1). Empty: the fleet tool's default (20.10).
 ENGINE ?=
 FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
 FLEET_INVENTORY := /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini
 TARGETS ?=
 
-.PHONY: help deps venv wheelhouse collection fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines test-oldsdk bench bench-scale build build-check clean
+.PHONY: help deps venv wheelhouse collection engines fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines test-oldsdk bench bench-scale build build-check clean
 
 help:
 	@echo "make demo        bring up the sandbox fleet and run playbooks/site.yml on it"
@@ -47,9 +48,10 @@ help:
 	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | bench-scale | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
-# gcc and libc6-dev build the test network plugin (tests/plugin/); shellcheck serves ansible-test sanity;
+# gcc and libc6-dev build the test network plugin (tests/plugin/), with libseccomp-dev and pkg-config Engine 29's runc
+# (tests/fleet/engine_source.py); shellcheck serves ansible-test sanity;
 # graphviz lays out the fleet report's diagram, chromium renders the report page in its test.
-DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev shellcheck graphviz chromium
+DEB_PACKAGES := docker.io openssh-server openssh-client iproute2 iptables busybox-static rsync git gcc libc6-dev libseccomp-dev pkg-config shellcheck graphviz chromium
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -112,6 +114,12 @@ collection:
 fleet: deps venv $(NODE_VENV)/.installed
 	@FLEET_NAME=$(FLEET) FLEET_ENGINE=$(ENGINE) FLEET_PYTHON=$(NODE_VENV)/bin/python $(FLEET_TOOL) up $(HOSTS)
 
+# Every engine the fleet can run, fetched (and Engine 29 built) into the fleet tool's cache once; make
+# test does it beside the checks, so that the lanes start their fleets from the cache.
+engines: deps
+	@for engine in $$(python3 tests/fleet/engine.py list); do python3 tests/fleet/engine.py prepare $$engine >/dev/null; done
+	@echo "engines ready: $$(python3 tests/fleet/engine.py list | tr '\n' ' ')"
+
 fleet-down:
 	@FLEET_NAME=$(FLEET) $(FLEET_TOOL) down
 
@@ -125,14 +133,18 @@ integration: fleet collection
 
 # The engines `make test` runs the integration targets on, as ENGINE[:TARGET,...] (no list: all
 # targets; ENGINE:-TARGET: all but that one): see TEST_LANE_* below. Each engine gets a fleet of its
-# own ($(FLEET) with the engine appended: fleet285), taken down and checked afterwards.
+# own ($(FLEET) with the engine appended: fleet297), taken down and checked afterwards.
 # ENGINES_SIDE_BY_SIDE=1 (the default) runs the fleets at the same time; empty, one after another.
 # MATRIX_QUIET=1: each engine's output is printed when it is done (make test's lanes run at once).
 # What CI runs, within its time. The machine's two cores stay busy throughout (every task is a module
 # run on each host), so only fewer target runs make it shorter: the CI run of 962dc60 took 77 min for
-# 20.10's 18 targets alone on a slow machine and did not finish within 90. Every target runs on 28.5;
-# on the older engines the targets where the engine's version decides what happens:
-# - 28.5 (the newest engine the fleet offers): every target, in two lanes (one, two).
+# 20.10's 18 targets alone on a slow machine and did not finish within 90. Every target runs on the
+# newest engine; on the older ones the targets where the engine's version decides what happens:
+# - 29.7 (Docker CE's current line, built from source): every target, in two lanes (one, two).
+# - 28.5 (the newest engine Debian packages, API 1.51): where 29 changed the rules: macvlan_networks
+#   (a config-only network's subnets shown), endpoint_options and recreate_safety (a MAC address is not
+#   honoured on connect before API 1.54), bridge_networks. The other targets passed on 28.5 in make
+#   test until 29.7 took its place (aliases: proven/28.5); no rule of theirs changes from 28.5 to 29.7.
 # - 20.10 (Debian 12's engine, API 1.41): the engine and safety targets: the drivers' modules,
 #   recreate_safety, bad_input, network_faults, endpoint_options and bridge_gateway_modes (options
 #   refused before 25.0 and 27.0), daemon_network (no `dockerd --validate`), bridge_role (not routed
@@ -140,28 +152,30 @@ integration: fleet collection
 #   oldest SDK's fleet. Not swarm, overlay_networks, network_plugins, macvlan_role, prerequisites_role,
 #   connection, ipvlan_networks (each passed on 20.10 in make test until 962dc60: their aliases keep
 #   proven/20.10), nor, as before, parent_interfaces (it talks to the kernel, never to Docker) and report.
-# - 26.1 (API 1.45, between 25.0 and 27.0): bridge_networks, bridge_gateway_modes (host_ipv6 taken,
-#   gateway modes refused: neither 20.10's path nor 28.5's), recreate_safety (interface names before
+# - 26.1 (API 1.45, between 25.0 and 27.0): bridge_gateway_modes (host_ipv6 taken, gateway modes
+#   refused: neither 20.10's path nor the newer engines'), recreate_safety (interface names before
 #   28.0) and endpoint_options (from 25.0 mac_address is checked, not refused: a path of its own).
-#   bad_input and network_faults take 20.10's paths there; no rule of macvlan_networks, networks_info
-#   or predefined_networks changes between 20.10 and 28.5. They and the swarm targets passed on 26.1
-#   in earlier runs of make test (aliases: proven/26.1).
+#   bridge_networks, bad_input and network_faults take 20.10's or 28.5's paths there, and no rule of
+#   macvlan_networks, networks_info or predefined_networks changes between 20.10 and 28.5. They and
+#   the swarm targets passed on 26.1 in earlier runs of make test (aliases: proven/26.1).
 # Each target's aliases list the engines it passed on (proven/ENGINE).
-# Three lanes side by side, balanced by the targets' times in that CI run: one matrix each, its
+# Three lanes side by side, balanced by the targets' times in CI's runs: one matrix each, its
 # engines one after another; lane three goes on with the oldest SDK's fleet and the Molecule
-# scenarios. Together lanes one and two run every target on 28.5 (a unit test,
-# tests/unit/test_make_test_lanes.py, checks it).
-TEST_LANE_ONE ?= 28.5:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,report,connection,ipvlan_networks,predefined_networks
-TEST_LANE_TWO ?= 28.5:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info \
-  26.1:bridge_networks,bridge_gateway_modes,recreate_safety,endpoint_options
-TEST_LANE_THREE ?= 20.10:bridge_networks,macvlan_networks,networks_info,predefined_networks,recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role
+# scenarios. Together lanes one and two run every target on 29.7 (a unit test,
+# tests/unit/test_make_test_lanes.py, checks it). The engines are fetched and built before the
+# lanes start (make engines, beside the checks).
+TEST_LANE_ONE ?= 29.7:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,report,connection,ipvlan_networks,predefined_networks
+TEST_LANE_TWO ?= 29.7:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info \
+  28.5:macvlan_networks,endpoint_options,recreate_safety,bridge_networks
+TEST_LANE_THREE ?= 20.10:bridge_networks,macvlan_networks,networks_info,predefined_networks,recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role \
+  26.1:bridge_gateway_modes,recreate_safety,endpoint_options
 # The interpreter the matrix's hosts run modules with. make test's lanes use
 # tests/fleet/python-compile-once: the node venv's Python, but each file a module imports from
 # AnsiballZ's zip compiles once, not twice (ping's run on a host: 1.07 -> 0.74 billion instructions),
 # and every task of make test pays that on every host. By hand and everywhere else, the plain one.
 MATRIX_NODE_PYTHON ?= $(VENV_NODE)/bin/python
 # By hand (make integration-engines): every target on each engine, side by side.
-TEST_ENGINES ?= 28.5 20.10 26.1
+TEST_ENGINES ?= 29.7 28.5 20.10 26.1
 ENGINES_SIDE_BY_SIDE ?= 1
 MATRIX_SUMMARY ?= build/integration-summary.txt
 # RERUN_FAILED=1 (make test sets it): a failed target runs once more; passing then, the summaries
@@ -238,8 +252,9 @@ build-check: build
 	@test ! -e build/installed/ansible_collections/fleetnet/docker/.venv || { echo "build includes a virtual environment" >&2; exit 1; }
 
 DEMO_VARS := $(CURDIR)/tests/demo/vars.yml
-# The demo shows what users run today: the newest engine the fleet has (unless ENGINE is given).
-NEWEST_ENGINE = $(shell $(FLEET_TOOL) engines | tail -n 1)
+# The demo shows what users run today on the newest engine Debian packages (unless ENGINE is given):
+# a fresh machine fetches it in half a minute, while Engine 29 is built from source (make demo ENGINE=29.7).
+NEWEST_ENGINE = $(shell python3 tests/fleet/engine.py list --packaged | tail -n 1)
 demo: ENGINE = $(NEWEST_ENGINE)
 demo: fleet collection
 	@echo "== site.yml against the sandbox fleet ($(FLEET_INVENTORY))"
@@ -292,13 +307,13 @@ molecule: deps venv collection
 # with why a target failed, and how long the checks and each lane took (build/test-times.txt: what
 # the lanes are balanced by).
 SUMMARIES := build/integration-summary-1.txt build/integration-summary-2.txt build/integration-summary-3.txt build/oldsdk-summary.txt build/molecule-summary.txt
-# Lane one in fleet285, lane two in lane285 then lane261, lane three in flee2010, then the oldest
-# SDK's fleet and Molecule's (see TEST_LANE_* above).
+# Lane one in fleet297, lane two in lane297 then lane285, lane three in flee2010 then flee261, then
+# the oldest SDK's fleet and Molecule's (see TEST_LANE_* above).
 LANE = $(MAKE) integration-engines ENGINES_SIDE_BY_SIDE= MATRIX_QUIET=1 MATRIX_NODE_PYTHON=$(CURDIR)/tests/fleet/python-compile-once FLEET=$(1) TEST_ENGINES="$(2)" MATRIX_SUMMARY=build/integration-summary-$(3).txt
 test: export RERUN_FAILED = 1
 test: deps
 	mkdir -p build && rm -f build/test-times.txt
-	began=$$(date +%s); $(MAKE) -j2 --output-sync=target sanity-newest sanity-oldest lint unit build-check && status=0 || status=$$?; \
+	began=$$(date +%s); $(MAKE) -j2 --output-sync=target engines sanity-newest sanity-oldest lint unit build-check && status=0 || status=$$?; \
 	  echo "make test: the checks took $$(( $$(date +%s) - began ))s" >build/test-times.txt; exit $$status
 	mkdir -p build && rm -f $(SUMMARIES) build/oldsdk.log
 	status=0; began=$$(date +%s); \

@@ -97,6 +97,9 @@ options:
       driver_opts:
         description:
           - Other driver options, passed to Docker as they are; booleans are sent as C(true)/C(false).
+          - A key that an option of its own sets (C(encrypted), C(com.docker.network.driver.mtu),
+            C(com.docker.network.driver.overlay.vxlanid_list)) is refused before anything changes, naming that
+            option (O(config[].encrypted), O(config[].mtu), O(config[].vxlan_ids)): it is compared and checked there.
         type: dict
       containers:
         description:

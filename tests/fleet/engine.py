@@ -1,20 +1,26 @@
-"""The Docker Engine binaries of a sandbox fleet host, from Debian's packages (tests/fleet/engines).
+"""The Docker Engine binaries of a sandbox fleet host, from Debian's packages (tests/fleet/engines),
+and for engines Debian does not package, built from upstream source archives (engine_source.py).
 
-    engine.py list               the engines the fleet can run, one a line
+    engine.py list [--packaged]  the engines the fleet can run, one a line (--packaged: only those
+                                 Debian packages, which need no build)
     engine.py prepare ENGINE     fetch (once) and check ENGINE's binaries; prints their folder
 
 Packages are fetched with `apt-get download` against a private sources list, with apt state and
 cache folders of their own (the machine's apt configuration and its installed packages are
 untouched), and unpacked with `dpkg-deb -x` into FLEET_CACHE (default /var/cache/fleetnet-sandbox).
-`prepare` then checks that every binary runs on this machine, so that a set that cannot work fails
+A `source` line is built once with Debian's Go toolchain (fetched the same way) from the archive
+in FLEET_SOURCES. `prepare` then checks that every binary runs on this machine, so that a set that cannot work fails
 here, naming the engine and the binary, rather than as a daemon that never answers.
 """
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+
+import engine_source
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TABLE = os.path.join(HERE, 'engines')
@@ -46,14 +52,17 @@ def load_table():
             if not line:
                 continue
             engine, suite, package, version, *files = line.split()
-            if suite not in SUITES:
+            if suite not in SUITES and suite != 'source':
                 raise EngineError('%s: unknown suite %r for %s' % (TABLE, suite, package))
             engines.setdefault(engine, []).append(dict(suite=suite, package=package, version=version, files=files))
     return engines
 
 
 def upstream(version):
-    """28.5.2+dfsg4-5 -> 28.5.2: the Docker release a Debian version packages."""
+    """28.5.2+dfsg4-5 -> 28.5.2: the Docker release a Debian version packages (a source tag's
+    release for a `source` line: docker-v29.7.2 -> 29.7.2)."""
+    if version.startswith(('docker-v', 'v')):
+        return engine_source.release_of(version)
     return re.split(r'[+~-]', version.split(':')[-1], maxsplit=1)[0]
 
 
@@ -103,14 +112,53 @@ def choose_version(entry):
                          ', '.join(versions) or 'nothing', TABLE))
 
 
+def go_toolchain(work):
+    """Debian's Go for the source builds, unpacked into `work`; its GOROOT."""
+    for package in engine_source.GO_PACKAGES:
+        versions = available_versions(package)
+        if not versions:
+            raise EngineError('%s is not in Debian %s: the source builds need it (engine_source.py)'
+                              % (package, engine_source.GO_SUITE))
+        run(['apt-get'] + apt_options() + ['-qq', 'download', '%s=%s' % (package, versions[0])], cwd=work)
+        deb = [name for name in os.listdir(work) if name.startswith(package + '_') and name.endswith('.deb')]
+        run(['dpkg-deb', '-x', os.path.join(work, deb[0]), os.path.join(work, 'go')])
+        os.remove(os.path.join(work, deb[0]))
+    return os.path.join(work, 'go', engine_source.GO_ROOT_IN_PACKAGE)
+
+
+def build_from_source(entries, work, binaries):
+    missing = engine_source.missing_build_packages()
+    if missing:
+        raise EngineError('building from source needs the Debian packages %s (make deps installs them)' % ', '.join(missing))
+    go_root = go_toolchain(work)
+    for entry in entries:
+        print('engine: building %s from %s (%s); a few minutes, once per machine'
+              % (' '.join(entry['files']), entry['package'], entry['version']), file=sys.stderr)
+        try:
+            engine_source.build(entry['package'], entry['version'], go_root, work, binaries)
+        except engine_source.SourceError as error:
+            raise EngineError(str(error))
+    shutil.rmtree(os.path.join(work, 'go'))
+
+
 def fetch(entries, target):
-    apt_update({entry['suite'] for entry in entries})
+    built = [entry for entry in entries if entry['suite'] == 'source']
+    packaged = [entry for entry in entries if entry['suite'] != 'source']
+    for entry in built:
+        # Before any download: a missing archive is said at once, with where to get it.
+        try:
+            engine_source.checked_archive(entry['package'], entry['version'])
+        except engine_source.SourceError as error:
+            raise EngineError(str(error))
+    apt_update({entry['suite'] for entry in packaged} | ({engine_source.GO_SUITE} if built else set()))
     work = tempfile.mkdtemp(prefix='engine-', dir=CACHE)
     try:
         binaries = os.path.join(work, 'bin')
         os.makedirs(binaries)
-        chosen = []
-        for entry in entries:
+        chosen = ['%s=%s (built from source)' % (entry['package'], entry['version']) for entry in built]
+        if built:
+            build_from_source(built, work, binaries)
+        for entry in packaged:
             version = choose_version(entry)
             run(['apt-get'] + apt_options() + ['-qq', 'download', '%s=%s' % (entry['package'], version)], cwd=work)
             deb = [name for name in os.listdir(work) if name.startswith(entry['package'] + '_') and name.endswith('.deb')]
@@ -156,8 +204,12 @@ def expected_files(entries):
 def check(engine, entries, binaries):
     """Every binary of the set is there and runs on this machine (its libraries and glibc)."""
     problems = []
-    release = upstream(entries[0]['version'])
+    # Each binary is checked against the release of the line that gives it (Engine 29's docker CLI
+    # is Debian's 28.5).
+    releases = {(spec.partition(':')[2] or os.path.basename(spec)): upstream(entry['version'])
+                for entry in entries for spec in entry['files']}
     for name in expected_files(entries):
+        release = releases[name]
         path = os.path.join(binaries, name)
         if not os.access(path, os.X_OK):
             problems.append('%s is missing' % name)
@@ -184,18 +236,27 @@ def prepare(engine):
     entries = engines[engine]
     target = os.path.join(CACHE, 'engines', engine)
     binaries = os.path.join(target, 'bin')
-    if not cached(entries, target):
-        os.makedirs(os.path.join(CACHE, 'engines'), exist_ok=True)
-        print('engine: fetching Docker Engine %s from Debian into %s' % (engine, target), file=sys.stderr)
-        fetch(entries, target)
+    os.makedirs(os.path.join(CACHE, 'engines'), exist_ok=True)
+    # One fetch at a time: fleets started side by side (make test's lanes, two developers' fleets)
+    # share the apt state folder, and a source build takes minutes; a second `prepare` waits, then
+    # finds the first one's result.
+    with open(os.path.join(CACHE, 'engines', '.fetch.lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not cached(entries, target):
+            print('engine: fetching Docker Engine %s into %s' % (engine, target), file=sys.stderr)
+            fetch(entries, target)
     check(engine, entries, binaries)
     return binaries
 
 
 def main(argv):
     try:
-        if argv[1:] == ['list']:
-            print('\n'.join(sorted(load_table(), key=lambda name: [int(part) for part in name.split('.')])))
+        if argv[1:2] == ['list'] and argv[2:] in ([], ['--packaged']):
+            engines = load_table()
+            if argv[2:]:
+                engines = dict((name, entries) for name, entries in engines.items()
+                               if not any(entry['suite'] == 'source' for entry in entries))
+            print('\n'.join(sorted(engines, key=lambda name: [int(part) for part in name.split('.')])))
         elif len(argv) == 3 and argv[1] == 'prepare':
             print(prepare(argv[2]))
         else:

@@ -128,7 +128,7 @@ class ParentDriver(Driver):
 
     def item_problems(self, config):
         """What Docker refuses in one network alone."""
-        return _common_item_problems(config, self.driver)
+        return _common_item_problems(config, self.driver, self.inherited_defaults)
 
     def preflight(self, client):
         """Learns whether this node is a swarm worker, for ``protected``; never refuses the host.
@@ -202,7 +202,7 @@ class ParentDriver(Driver):
         return found
 
 
-def _common_item_problems(config, driver):
+def _common_item_problems(config, driver, inherited_defaults):
     problems = []
     if config.get('scope') not in (None, 'local', 'swarm'):
         problems.append(('scope', 'must be local or swarm, not "%s"' % config['scope']))
@@ -220,9 +220,11 @@ def _common_item_problems(config, driver):
             problems.append(('parent', 'is required on a config-only network: it is what the network made '
                                        'from it stands on'))
     if config.get('config_from'):
-        given = [field for field in INHERITED_FIELDS if config.get(field) not in (None, {}, [])]
-        if config.get('enable_ipv6') is False and 'enable_ipv6' in given:
-            given.remove('enable_ipv6')
+        # What `gathered` shows for such a network (existing_view: enable_ipv6 false, the driver's
+        # inherited_defaults) is what it has, not a setting of its own: taken back, not refused.
+        shown = dict(inherited_defaults, enable_ipv6=False)
+        given = [field for field in INHERITED_FIELDS
+                 if config.get(field) not in (None, {}, []) and config.get(field) != shown.get(field)]
         for field in given:
             problems.append((field, 'cannot be given with config_from: Docker takes it from the config-only network '
                                     '"%s"' % config['config_from']))

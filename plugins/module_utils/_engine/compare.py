@@ -49,7 +49,9 @@ def differences(spec, desired, existing, state):
     """
     exact = state in ('replaced', 'overridden')
     found = []
-    if desired['subnets'] is not None:
+    # An existing network's subnets are None only where its engine does not show them (a config-only
+    # network on Engine 29, config.config_only_subnets): not known, so not compared.
+    if desired['subnets'] is not None and existing['subnets'] is not None:
         wanted = sorted((with_docker_defaults(entry) for entry in
                          carry_docker_choices(desired['subnets'], existing['subnets'], _ipv4(desired))),
                         key=subnet_sort_key)

@@ -115,20 +115,48 @@ def normalise_desired(spec, item):
     return config
 
 
-def from_docker(spec, network):
-    """Config-format dict of an existing network (an entry of GET /networks or an inspect result).
-
-    Complete: every field has a value, with what Docker fills in made explicit (the gateway it
-    chose, the options' defaults), so feeding it back under ``replaced`` changes nothing.
-    """
+def _subnets_of(network):
     subnets = []
     for pool in (network.get('IPAM') or {}).get('Config') or []:
         entry = _subnet_entry(pool.get('Subnet'), pool.get('Gateway'), pool.get('IPRange'),
                               pool.get('AuxiliaryAddresses'))
         subnets.append(with_docker_defaults(entry))
+    return sorted(subnets, key=subnet_sort_key)
+
+
+def config_only_subnets(network, listing):
+    """The subnets of a config-only network whose engine does not list them, or None when not known.
+
+    From Engine 29.0 a network's IPAM config lists only the pools it has allocated (moby's
+    daemon/network.go, buildIPAMResources), and a config-only network allocates none: it shows
+    ``"Config": null`` whatever it was created with. A network made from it (config_from) gets the
+    same IPAM config and does show it, so that one is read; without one the subnets are not known,
+    and comparing stops there instead of recreating the network on every run.
+    """
+    for other in listing:
+        if (other.get('ConfigFrom') or {}).get('Network') == network['Name'] and (other.get('IPAM') or {}).get('Config'):
+            return _subnets_of(other)
+    return None
+
+
+def pools_hidden(network):
+    """Whether a network shows no pools because it is config-only (see config_only_subnets)."""
+    return bool(network.get('ConfigOnly')) and not (network.get('IPAM') or {}).get('Config')
+
+
+def from_docker(spec, network, listing=None):
+    """Config-format dict of an existing network (an entry of GET /networks or an inspect result).
+
+    Complete: every field has a value, with what Docker fills in made explicit (the gateway it
+    chose, the options' defaults), so feeding it back under ``replaced`` changes nothing. ``listing``
+    (the host's networks) is given where the engine hides a config-only network's pools: its
+    ``subnets`` then come from config_only_subnets, None when not known.
+    """
+    subnets = _subnets_of(network)
+    if listing is not None and pools_hidden(network):
+        subnets = config_only_subnets(network, listing)
     options = dict(network.get('Options') or {})
-    config = dict(name=network['Name'], subnets=sorted(subnets, key=subnet_sort_key),
-                  labels=dict(network.get('Labels') or {}))
+    config = dict(name=network['Name'], subnets=subnets, labels=dict(network.get('Labels') or {}))
     for key, field in spec.top_level.items():
         config[key] = field.read(network)
     for name, option in spec.options.items():

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, pools_hidden
 
 
 class CurrentState:
@@ -37,8 +37,14 @@ class CurrentState:
         """``from_docker`` of a network of the current listing, made once per listing: a run reads each
         network for its plan and again for ``before``, 200 conversions at 100 networks otherwise."""
         if network['Id'] not in self._configs:
-            self._configs[network['Id']] = from_docker(self.spec, network)
+            listing = self.networks() if pools_hidden(network) and self._hides_config_only_pools() else None
+            self._configs[network['Id']] = from_docker(self.spec, network, listing)
         return self._configs[network['Id']]
+
+    def _hides_config_only_pools(self):
+        """Engine 29.0 and later list no pools for a config-only network (config.config_only_subnets);
+        asked only when such a network shows none, so other runs never read the engine's version."""
+        return self.client.engine_at_least('29.0')
 
     def by_name(self):
         return dict((network['Name'], network) for network in self.networks())

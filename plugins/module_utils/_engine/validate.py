@@ -153,7 +153,7 @@ def delete_problems(name, endpoints):
     containers = [endpoint for endpoint in endpoints if not endpoint.get('service')]
     if containers:
         # A stopped container keeps the network in its settings and would no longer start without it.
-        problems.append((name, 'containers', 'cannot be deleted while containers are attached: %s; disconnect them '
+        problems.append((name, 'containers', '%s are still attached, so the network cannot be deleted; disconnect them '
                          'first (a stopped container whose network is gone no longer starts)'
                          % ', '.join('%s (%s)' % (endpoint['name'], 'running' if endpoint.get('running') else 'stopped')
                                      for endpoint in containers)))

@@ -258,7 +258,7 @@ def test_deleting_refuses_stopped_containers_too_naming_them():
     daemon = FakeDocker(networks=[lan], containers=[parked])
     outcome = run(daemon, state='deleted', config=[dict(name='lan')])
     assert outcome.failed and outcome.result['errors'] == [
-        'network "lan" on h1: containers cannot be deleted while containers are attached: parked (stopped); '
+        'network "lan" on h1: containers parked (stopped) are still attached, so the network cannot be deleted; '
         'disconnect them first (a stopped container whose network is gone no longer starts)']
     assert daemon.network('lan') is not None
 

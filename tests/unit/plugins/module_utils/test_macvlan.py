@@ -265,3 +265,51 @@ def test_the_worker_rule_holds_for_ipvlan_too_and_names_its_reason():
     spec.preflight(FakeDocker(swarm=WORKER))
     assert 'only a manager can remove it' in spec.protected(network('lan', driver='ipvlan', scope='swarm'))
     assert spec.protected(network('local', driver='ipvlan')) is None
+
+
+def engine_29_config_only(name='cfg'):
+    """A config-only network as Engine 29 lists it: created with a subnet, shown with ``"Config": null``."""
+    shown = network(name, config_only=True, subnet=None)
+    shown['IPAM']['Config'] = None
+    return shown
+
+
+def test_engine_29_config_only_subnets_are_read_from_a_network_made_from_it():
+    made_from = network('lan', config_from='cfg', scope='swarm', options={'parent': 'eth0'}, subnet='10.94.1.0/24')
+    client = FakeDocker(networks=[engine_29_config_only(), made_from], api_version='1.55', engine_version='29.7.2')
+    current = CurrentState(client, MACVLAN)
+    existing = current.config_of(client.network('cfg'))
+    assert [entry['subnet'] for entry in existing['subnets']] == ['10.94.1.0/24']
+    assert differences(MACVLAN, desired(name='cfg', config_only=True, parent='eth0',
+                                        subnets=[dict(subnet='10.94.1.0/24')]), existing, 'merged') == []
+    assert differences(MACVLAN, desired(name='cfg', config_only=True, parent='eth0',
+                                        subnets=[dict(subnet='10.94.2.0/24')]), existing, 'merged') == ['subnets']
+
+
+def test_engine_29_config_only_subnets_nothing_shows_are_not_compared():
+    client = FakeDocker(networks=[engine_29_config_only()], api_version='1.55', engine_version='29.7.2')
+    items, found = plan(CurrentState(client, MACVLAN), 'merged', [desired(
+        name='cfg', config_only=True, parent='eth0', subnets=[dict(subnet='10.94.1.0/24', ip_range='10.94.1.64/28')])])
+    assert found == [] and [item.action for item in items] == ['unchanged']
+    assert 'subnets' not in gathered_form(CurrentState(client, MACVLAN).gathered()[0])
+
+
+def test_before_engine_29_an_empty_config_only_network_is_compared_as_empty():
+    client = FakeDocker(networks=[engine_29_config_only()], api_version='1.51', engine_version='28.5.2')
+    existing = CurrentState(client, MACVLAN).config_of(client.network('cfg'))
+    assert existing['subnets'] == []
+    assert differences(MACVLAN, desired(name='cfg', config_only=True, parent='eth0',
+                                        subnets=[dict(subnet='10.94.1.0/24')]), existing, 'merged') == ['subnets']
+
+
+def test_a_local_network_made_from_a_config_gathered_and_fed_back_with_replaced_is_accepted_and_no_change():
+    """`docker network create -d macvlan --config-from cfg lan` shows the config's parent among its options:
+    gathered leaves the parent out, shows Docker's mode, and replaced takes that back unchanged."""
+    made_from = network('lan', config_from='cfg', options={'parent': 'eth0'})
+    existing = from_docker(MACVLAN, made_from)
+    gathered = gathered_form(existing)
+    assert 'parent' not in gathered and gathered['config_from'] == 'cfg'
+    assert problems(MACVLAN, [gathered], existing=[network('cfg', config_only=True), made_from]) == []
+    assert differences(MACVLAN, desired(**gathered), existing, 'replaced') == []
+    assert problems(MACVLAN, [dict(gathered, mode='vepa')], existing=[network('cfg', config_only=True)]) == [
+        ('lan', 'mode', 'cannot be given with config_from: Docker takes it from the config-only network "cfg"')]
