@@ -99,7 +99,7 @@ options:
           - Other driver options, passed to Docker as they are; booleans are sent as C(true)/C(false).
           - A key that an option of its own sets (C(encrypted), C(com.docker.network.driver.mtu),
             C(com.docker.network.driver.overlay.vxlanid_list)) is refused before anything changes, naming that
-            option (O(config[].encrypted), O(config[].mtu), O(config[].vxlan_ids)): it is compared and checked there.
+            option (O(config[].encrypted), O(config[].mtu), O(config[].vxlan_ids)), where it is compared and checked.
         type: dict
       containers:
         description:
