@@ -368,6 +368,12 @@ class DockerClient(DaemonReads, SwarmCalls, PluginCalls, ContainerCalls, Endpoin
             return self._direct('listing swarm services', 'GET', '/services')
         return self.request('listing swarm services', self.api.services)
 
+    def list_nodes(self):
+        """Swarm nodes (GET /nodes); raises DockerAPIError on a node that is not a swarm manager."""
+        if self._local():
+            return self._direct('listing swarm nodes', 'GET', '/nodes')
+        return self.request('listing swarm nodes', self.api.nodes)
+
     def list_plugins(self):
         if self._local():
             return self._direct('listing plugins', 'GET', '/plugins')

@@ -170,3 +170,32 @@ class HostEngine:
             reason = self.needs(release)
             return None if reason is None else '"%s" %s' % (value, reason)
         return None
+
+
+# moby#51798: Docker 29.0.0 up to 29.2.0 compute the IPsec key index of encrypted overlay networks
+# differently from every release before and after (fixed in 29.2.1), so encrypted traffic between such
+# a node and any other is dropped while DNS and the swarm itself look healthy. Not a feature a newer
+# engine has, so not in RULES: a range of releases that must not meet the others on one encrypted overlay.
+OTHER_IPSEC_KEY_INDEX = ('29.0.0', '29.2.1')  # from, and the first release after it
+
+
+def ipsec_key_index_side(engine_version):
+    """Which way the engine computes an encrypted overlay's IPsec key index: 'moby#51798' or 'usual'."""
+    first, after = (version_tuple(release) for release in OTHER_IPSEC_KEY_INDEX)
+    return 'moby#51798' if first <= version_tuple(engine_version) < after else 'usual'
+
+
+def ipsec_mismatch(versions_by_node):
+    """Why an encrypted overlay cannot carry traffic between these swarm nodes ({name: engine version}), or None."""
+    sides, named = {}, {}
+    for node, version in sorted(versions_by_node.items()):
+        side = ipsec_key_index_side(version)
+        sides.setdefault(side, []).append('%s (%s)' % (node, version))
+        named.setdefault(side, []).append(node)
+    if len(sides) < 2:
+        return None
+    return ('the swarm mixes Docker Engine %s to %s, which computes the IPsec key index of encrypted overlays '
+            'differently (moby#51798, fixed in %s), on %s with other releases on %s: encrypted traffic between '
+            'them is dropped; upgrade %s to %s or later' % (
+                OTHER_IPSEC_KEY_INDEX[0], '29.2.0', OTHER_IPSEC_KEY_INDEX[1], ', '.join(sides['moby#51798']),
+                ', '.join(sides['usual']), ', '.join(named['moby#51798']), OTHER_IPSEC_KEY_INDEX[1]))

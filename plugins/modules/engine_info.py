@@ -78,6 +78,14 @@ engine:
       description: Kernel version.
       type: str
       sample: 6.1.0-28-amd64
+    firewall_backend:
+      description:
+        - The firewall backend the daemon uses for its networks, V(iptables) or V(nftables) (Docker 29.0 added
+          nftables, C(firewall-backend) in C(daemon.json)), with C(+firewalld) when firewalld manages the host's
+          firewall. An engine before 28.1 does not report it and always uses iptables.
+        - The fleet report flags a fleet whose hosts use different backends.
+      type: str
+      sample: iptables
 swarm:
   description: The host's swarm membership as the daemon reports it.
   returned: success
@@ -133,6 +141,11 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay i
 from ansible_collections.fleetnet.docker.plugins.module_utils._report.host import addresses_from_json, routes_from_json
 
 
+def firewall_backend(info):
+    """GET /info's FirewallBackend (API 1.49, Docker 28.1): its Driver; an engine before it uses iptables."""
+    return (info.get('FirewallBackend') or {}).get('Driver') or 'iptables'
+
+
 def run(module):
     """What the engine, its swarm membership and the host's addresses and routes are; reads only."""
     client = DockerClient(module)
@@ -149,6 +162,7 @@ def run(module):
             api_version=version.get('ApiVersion'),
             os=info.get('OperatingSystem'),
             kernel=info.get('KernelVersion'),
+            firewall_backend=firewall_backend(info),
         ),
         swarm=dict(
             local_node_state=swarm.get('LocalNodeState') or 'inactive',

@@ -281,6 +281,12 @@ class FakeDocker:
             raise DockerAPIError('listing swarm services failed: this node is not a swarm manager', status_code=503)
         return copy.deepcopy(self.services)
 
+    def list_nodes(self):
+        self._record('list_nodes')
+        if not (self._info['Swarm'].get('ControlAvailable')):
+            raise DockerAPIError('listing swarm nodes failed: this node is not a swarm manager', status_code=503)
+        return copy.deepcopy(self.nodes)
+
     def list_plugins(self):
         self._record('list_plugins')
         return copy.deepcopy(self.plugins)

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.driver import Driver, DriverOption, TopLevelField
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import ipsec_mismatch
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import throwaway_namespace_problem
 
 # Docker encrypts overlay traffic with IPsec ESP in transport mode using AES-GCM (RFC 4106).
@@ -28,8 +29,13 @@ class OverlayDriver(Driver):
     # The VXLAN tunnels run over the hosts' own network; an overlay subnet never meets a host route.
     check_host_overlap = False
 
+    def __init__(self, module=None):
+        super(OverlayDriver, self).__init__(module)
+        self.client = None  # set by preflight: encrypted networks ask the swarm's nodes for their engines
+
     def preflight(self, client):
         """Overlay networks are swarm objects, made on a manager: why this node cannot, or None."""
+        self.client = client
         swarm = client.info().get('Swarm') or {}
         node_state = swarm.get('LocalNodeState') or 'inactive'
         if node_state != 'active':
@@ -48,6 +54,20 @@ class OverlayDriver(Driver):
         return None
 
     def batch_problems(self, desired_configs, existing_networks):
+        """A second ingress network; an encrypted network on a swarm whose engines cannot share its keys."""
+        problems = self._ingress_problems(desired_configs, existing_networks)
+        encrypted = _encrypted_names(desired_configs, existing_networks)
+        if encrypted and self.client is not None:
+            versions = dict(((node.get('Description') or {}).get('Hostname') or node.get('ID'),
+                             ((node.get('Description') or {}).get('Engine') or {}).get('EngineVersion') or 'unknown')
+                            for node in self.client.list_nodes())
+            reason = ipsec_mismatch(versions)
+            if reason:
+                # As the message reads: 'network "x" on h1: encrypted traffic cannot pass: the swarm mixes ...'.
+                problems.extend((name, 'encrypted', 'traffic cannot pass: ' + reason) for name in encrypted)
+        return problems
+
+    def _ingress_problems(self, desired_configs, existing_networks):
         """A swarm has one ingress network: refuse a second one before anything changes."""
         wanted = [config['name'] for config in desired_configs if config.get('ingress')]
         problems = []
@@ -61,6 +81,19 @@ class OverlayDriver(Driver):
                     problems.append((name, 'ingress', 'the swarm already has the ingress network "%s"; delete it '
                                                       'first (state: deleted) to replace it with another name' % other))
         return problems
+
+
+def _encrypted_names(desired_configs, existing_networks):
+    """The listed networks that are to be encrypted: asked for, or (encrypted not given) already encrypted."""
+    existing = dict((network['Name'], network) for network in existing_networks)
+    names = []
+    for config in desired_configs:
+        wanted = config.get('encrypted')
+        if wanted is None:
+            wanted = 'encrypted' in ((existing.get(config['name']) or {}).get('Options') or {})
+        if wanted:
+            names.append(config['name'])
+    return names
 
 
 def esp_problem(module):

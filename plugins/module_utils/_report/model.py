@@ -40,7 +40,7 @@ def host_view(entry):
     role = swarm.get('role') or ('manager' if membership.get('manager') else ('worker' if membership.get('node_id') else None))
     return dict(
         name=entry['host'],
-        engine=_pick(engine.get('engine'), 'name', 'version', 'api_version', 'os', 'kernel'),
+        engine=_pick(engine.get('engine'), 'name', 'version', 'api_version', 'os', 'kernel', 'firewall_backend'),
         swarm=dict(local_node_state=membership.get('local_node_state') or swarm.get('local_node_state') or 'inactive',
                    node_id=membership.get('node_id') or swarm.get('node_id'),
                    node_address=membership.get('node_address') or swarm.get('node_address'),

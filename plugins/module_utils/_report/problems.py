@@ -14,6 +14,8 @@ __metaclass__ = type
 import ipaddress
 import itertools
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import ipsec_mismatch
+
 
 def _problem(rule, message, hosts, networks, severity='error'):
     return dict(rule=rule, severity=severity, message=message, hosts=sorted(set(hosts)), networks=sorted(set(networks)))
@@ -155,6 +157,35 @@ def encrypted_overlay_without_esp(report):
     return found
 
 
+def encrypted_overlay_engines_mismatch(report):
+    """Encrypted overlays on a swarm whose engines compute the IPsec key index in two ways (moby#51798)."""
+    encrypted = sorted(set(network['name'] for network in report['networks']
+                           if network['driver'] == 'overlay' and 'encrypted' in network['options']))
+    members = dict((host['name'], host['engine'].get('version') or 'unknown') for host in report['hosts']
+                   if host['swarm']['local_node_state'] == 'active')
+    reason = ipsec_mismatch(members) if encrypted else None
+    if not reason:
+        return []
+    return [_problem('encrypted_overlay_engines_mismatch', 'encrypted overlay networks %s: %s' % (', '.join(encrypted), reason),
+                     list(members), encrypted)]
+
+
+def mixed_firewall_backends(report):
+    """Hosts whose daemons use different firewall backends (iptables, nftables): worth knowing, not broken."""
+    backends = {}
+    for host in report['hosts']:
+        backend = host['engine'].get('firewall_backend')
+        if backend:
+            backends.setdefault(backend.split('+', 1)[0], []).append(host['name'])
+    if len(backends) < 2:
+        return []
+    return [_problem('mixed_firewall_backends',
+                     'the fleet mixes firewall backends: %s; rules made by hand, and tools that read Docker\'s '
+                     'firewall rules, differ between them (daemon_network firewall_backend sets one)'
+                     % '; '.join('%s on %s' % (backend, ', '.join(sorted(hosts))) for backend, hosts in sorted(backends.items())),
+                     [host for hosts in backends.values() for host in hosts], [], severity='warning')]
+
+
 def swarm_node_down(report):
     """A swarm node that is not ready, or a manager the others cannot reach."""
     if not report['swarm']:
@@ -185,7 +216,7 @@ def unreported_hosts(report):
 
 
 RULES = (same_subnet_routed, swarm_network_missing, pool_slices_overlap, encrypted_overlay_without_esp,
-         swarm_node_down, unreported_hosts)
+         encrypted_overlay_engines_mismatch, mixed_firewall_backends, swarm_node_down, unreported_hosts)
 
 
 def find_problems(report):

@@ -121,3 +121,9 @@ def test_the_docs_list_every_rule_with_its_release_and_api_version():
             assert documented.get(rule) == (release, _engine_versions.ENGINE_API_VERSIONS[release]), rule
     # And nothing documented that the rules do not say.
     assert set(documented) | set(daemon) == set(_engine_versions.RULES)
+
+
+def test_the_ipsec_key_index_side_of_each_release():
+    from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import ipsec_key_index_side
+    assert [ipsec_key_index_side(version) for version in ('28.5.2', '29.0.0', '29.1.3+dfsg1', '29.2.0', '29.2.1', '29.7.2')] == [
+        'usual', 'moby#51798', 'moby#51798', 'moby#51798', 'usual', 'usual']

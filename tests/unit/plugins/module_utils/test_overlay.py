@@ -122,3 +122,39 @@ def test_overlay_networks_need_a_swarm_manager():
     worker = OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=False, NodeID='w1')))
     assert 'this node is a swarm worker (node w1)' in worker
     assert OVERLAY_SPEC.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=True))) is None
+
+
+def swarm_node(hostname, engine_version):
+    """A node as GET /nodes lists it, with the engine its daemon runs."""
+    return dict(ID='id-' + hostname, Description=dict(Hostname=hostname, Engine=dict(EngineVersion=engine_version)))
+
+
+def on_swarm(*nodes):
+    driver = OverlayDriver()
+    driver.preflight(FakeDocker(swarm=dict(LocalNodeState='active', ControlAvailable=True), nodes=nodes))
+    return driver
+
+
+def test_an_encrypted_network_on_a_swarm_that_mixes_29_0_to_29_2_with_other_engines_is_refused():
+    """moby#51798: 29.0.0-29.2.0 compute the IPsec key index another way; traffic between the two sides is dropped."""
+    driver = on_swarm(swarm_node('h1', '29.7.2'), swarm_node('h2', '29.1.3'), swarm_node('h3', '28.5.2'))
+    problems = driver.batch_problems([desired(name='secret', encrypted=True), desired(name='plain')], [])
+    assert problems == [('secret', 'encrypted', (
+        'traffic cannot pass: the swarm mixes Docker Engine 29.0.0 to 29.2.0, which computes the IPsec key index of encrypted overlays '
+        'differently (moby#51798, fixed in 29.2.1), on h2 (29.1.3) with other releases on h1 (29.7.2), h3 (28.5.2): '
+        'encrypted traffic between them is dropped; upgrade h2 to 29.2.1 or later'))]
+
+
+def test_an_encrypted_network_kept_as_it_is_is_checked_too_and_an_unencrypted_one_never():
+    driver = on_swarm(swarm_node('h1', '29.0.0'), swarm_node('h2', '29.2.1'))
+    existing = [overlay_network('secret', options={'encrypted': ''})]
+    assert [problem[0] for problem in driver.batch_problems([desired(name='secret')], existing)] == ['secret']
+    assert driver.batch_problems([desired(name='secret', encrypted=False)], existing) == []
+    assert driver.batch_problems([desired(name='plain')], [overlay_network('plain')]) == []
+
+
+def test_an_encrypted_network_on_engines_of_one_side_is_accepted():
+    assert on_swarm(swarm_node('h1', '29.7.2'), swarm_node('h2', '20.10.24'), swarm_node('h3', '29.2.1')).batch_problems(
+        [desired(name='secret', encrypted=True)], []) == []
+    assert on_swarm(swarm_node('h1', '29.0.0'), swarm_node('h2', '29.2.0')).batch_problems(
+        [desired(name='secret', encrypted=True)], []) == []

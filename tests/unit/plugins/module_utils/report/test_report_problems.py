@@ -117,3 +117,29 @@ def test_swarm_network_with_its_config_everywhere(fleet, on_host):
 def test_a_host_that_reported_nothing(fleet):
     found = problems(fleet, 'host_unreported', expected_hosts=['h1', 'h2', 'h3', 'h4'])
     assert len(found) == 1 and found[0]['hosts'] == ['h4'] and found[0]['severity'] == 'warning'
+
+
+def test_encrypted_overlay_on_a_swarm_mixing_29_0_to_29_2_with_other_engines(fleet, on_host):
+    on_host('h1', 'demo-overlay')['options']['encrypted'] = ''
+    assert problems(fleet, 'encrypted_overlay_engines_mismatch') == []
+    on_host('h2')['engine']['engine']['version'] = '29.1.3'
+    found = problems(fleet, 'encrypted_overlay_engines_mismatch')
+    assert len(found) == 1 and found[0]['networks'] == ['demo-overlay'] and found[0]['hosts'] == ['h1', 'h2', 'h3']
+    assert 'on h2 (29.1.3) with other releases on h1 (20.10.24+dfsg1), h3' in found[0]['message']
+    assert 'upgrade h2 to 29.2.1 or later' in found[0]['message']
+
+
+def test_the_same_engines_without_an_encrypted_overlay_are_no_problem(fleet, on_host):
+    on_host('h2')['engine']['engine']['version'] = '29.1.3'
+    assert problems(fleet, 'encrypted_overlay_engines_mismatch') == []
+
+
+def test_a_fleet_that_mixes_firewall_backends(fleet, on_host):
+    assert problems(fleet, 'mixed_firewall_backends') == []
+    on_host('h1')['engine']['engine']['firewall_backend'] = 'iptables'
+    on_host('h2')['engine']['engine']['firewall_backend'] = 'iptables+firewalld'
+    assert problems(fleet, 'mixed_firewall_backends') == []
+    on_host('h3')['engine']['engine']['firewall_backend'] = 'nftables'
+    found = problems(fleet, 'mixed_firewall_backends')
+    assert len(found) == 1 and found[0]['severity'] == 'warning' and found[0]['hosts'] == ['h1', 'h2', 'h3']
+    assert 'iptables on h1, h2; nftables on h3' in found[0]['message']
