@@ -23,7 +23,7 @@ import re
 # releases before 20.10 are there for the swarm options, which every supported engine has.
 ENGINE_API_VERSIONS = {
     '17.06': '1.30', '18.09': '1.39', '19.03': '1.40', '20.10': '1.41', '23.0': '1.42', '24.0': '1.43', '25.0': '1.44', '26.0': '1.45', '27.0': '1.46',
-    '27.2': '1.47', '28.0': '1.48', '28.1': '1.49', '28.2': '1.50', '28.3': '1.51', '29.0': '1.52',
+    '27.2': '1.47', '28.0': '1.48', '28.1': '1.49', '28.2': '1.50', '28.3': '1.51', '29.0': '1.52', '29.3': '1.54',
 }
 
 # Every rule that depends on the engine: what needs it -> the release that brought it. A name of a
@@ -49,6 +49,9 @@ RULES = {
     # The endpoint options of every *_networks module's containers entries (endpoint_options.py). An
     # engine before each takes the request and silently ignores the field.
     'containers[].mac_address': '25.0',     # API 1.44: MacAddress in EndpointSettings on connect
+    # ...which POST /networks/{id}/connect applies only from API 1.54 (29.3; moby's api/docs/CHANGELOG.md,
+    # daemon/server/router/network: an older request's MacAddress is dropped): before it a check only.
+    'containers[].mac_address applied on connect': '29.3',
     'containers[].gw_priority': '28.0',     # API 1.48: GwPriority, the highest gives the default route
     'containers[].interface_name': '28.0',  # API 1.48: the com.docker.network.endpoint.ifname driver option
     # moby#47686: per-interface sysctls in this endpoint driver option; earlier engines keep and ignore it.

@@ -156,13 +156,16 @@ options:
           mac_address:
             description:
               - The MAC address the container's interface on this network must have (unicast, six hexadecimal pairs).
-                A check, never a change. Docker applies a MAC address given when the container is created
+              - From Docker Engine 29.3 (API 1.54) Docker applies a MAC address given on connect, so a container
+                attached with another one is disconnected and connected again with it (like a change of
+                O(config[].containers[].gw_priority)), and a recreate of the network keeps every container's MAC address.
+              - Before 29.3 a check, never a change. Docker applies a MAC address given when the container is created
                 (C(docker run --network name=NET,mac-address=MAC)) but not one given on connect (Docker 26.1 and
                 28.5 ignore it there, the container gets the MAC address it would get without it), so a container
                 attached with another MAC address, or not attached yet, is refused before any change, saying how to set it.
               - Needs Docker Engine 25.0 (API 1.44) or later; on an older engine the run fails before any change.
                 Older engines derive the MAC address from the IPv4 address; later ones pick a random one when none is set,
-                and a recreate of the network does not keep it.
+                and before 29.3 a recreate of the network does not keep it.
             type: str
           gw_priority:
             description:

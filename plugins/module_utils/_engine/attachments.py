@@ -65,12 +65,13 @@ def desired_container(container):
     return desired
 
 
-def attachment_changes(desired_containers, endpoints, state):
+def attachment_changes(desired_containers, endpoints, state, mac_on_connect=False):
     """(connect, reconnect, disconnect) lists of endpoint dicts turning ``endpoints`` into what is desired.
 
     ``desired_containers`` ``None`` means attachments are not managed: nothing changes.
     A changed endpoint is reconnected, because Docker cannot edit one in place; its ``changes`` say
-    what changed, as (field, now, wanted).
+    what changed, as (field, now, wanted). ``mac_on_connect``: the engine applies a MAC address on
+    connect (plan.mac_on_connect), so a different one is a change too.
     """
     if desired_containers is None:
         return [], [], []
@@ -90,7 +91,7 @@ def attachment_changes(desired_containers, endpoints, state):
                 wanted[family] = container[family]
         changes = [(key, current[key], wanted[key]) for key in ('aliases', 'ipv4_address', 'ipv6_address')
                    if wanted[key] != current[key]]
-        options, option_changes = endpoint_options.wanted_options(container, current, exact)
+        options, option_changes = endpoint_options.wanted_options(container, current, exact, mac_on_connect)
         wanted.update(options)
         changes += option_changes
         if changes:

@@ -31,7 +31,8 @@ DYNAMIC_MARK = 'fleetnet.docker.dynamic_address'
 # The first Docker Engine release that honours each option, from the one table of rules. An engine
 # before it takes the request and silently ignores the field, so the option is refused there before
 # anything changes.
-RELEASES = dict((field, RULES['containers[].%s' % field]) for field in ('mac_address', 'gw_priority', 'interface_name'))
+RELEASES = dict((field, RULES['containers[].%s' % field]) for field in
+                ('mac_address', 'gw_priority', 'interface_name', 'mac_address applied on connect'))
 DRIVER_OPT_RELEASES = dict((key, RULES['containers[].driver_opts: %s' % key]) for key in (SYSCTLS_OPTION,))
 # Endpoint driver options that must not be given under driver_opts, and why.
 RESERVED_DRIVER_OPTS = {
@@ -86,7 +87,7 @@ def current_options(settings):
     )
 
 
-def wanted_options(desired, current, exact):
+def wanted_options(desired, current, exact, mac_on_connect=False):
     """(options to connect with, [(field, now, wanted)]) for a container attached now as ``current``.
 
     ``current`` is an endpoint dict (attachments.endpoint_from_container); its ``interface`` is the
@@ -95,8 +96,11 @@ def wanted_options(desired, current, exact):
     """
     wanted = dict((field, current.get(field)) for field in FIELDS)
     changes = []
-    # mac_address is never a reason to reconnect: Docker does not apply it on connect (mac_problems).
-    for field in ('gw_priority', 'interface_name', 'driver_opts'):
+    # mac_address is a reason to reconnect only where Docker applies it on connect (29.3, API 1.54);
+    # before, it drops it, and mac_address is a check (mac_problems).
+    fields = ('mac_address', 'gw_priority', 'interface_name', 'driver_opts') if mac_on_connect else \
+        ('gw_priority', 'interface_name', 'driver_opts')
+    for field in fields:
         value = desired.get(field)
         if value is None:
             continue
@@ -109,6 +113,8 @@ def wanted_options(desired, current, exact):
                 value = dict(now, **value)
         elif field == 'gw_priority':
             now = now or 0
+        elif field == 'mac_address':
+            value, now = canonical_mac(value), canonical_mac(now)
         if value != now:
             changes.append((field, now, value))
         wanted[field] = value

@@ -145,7 +145,8 @@ def plan(current, state, desired_configs, recreate_policy='auto', read_host_pref
         problems.extend(validate.container_address_problems(item, desired_by_name.get(item.name)))
         containers = (desired_by_name.get(item.name) or {}).get('containers') or []
         if state != 'deleted' and any(container.get('mac_address') for container in containers) \
-                and current.client.engine_at_least(_endpoint_options().RELEASES['mac_address']):
+                and current.client.engine_at_least(_endpoint_options().RELEASES['mac_address']) \
+                and not mac_on_connect(current.client):
             # (before 25.0 the version problem says it all)
             problems.extend(_endpoint_options().mac_problems(item.name, containers, item.endpoints,
                                                              current.client.engine_versions()[0]))
@@ -166,12 +167,18 @@ def _endpoint_options():
     return endpoint_options
 
 
-def attachment_changes(desired_containers, endpoints, state):
+def attachment_changes(desired_containers, endpoints, state, mac_on_connect=False):
     """attachments.attachment_changes: nothing to change when attachments are not managed."""
     if desired_containers is None:
         return [], [], []
     from ansible_collections.fleetnet.docker.plugins.module_utils._engine import attachments
-    return attachments.attachment_changes(desired_containers, endpoints, state)
+    return attachments.attachment_changes(desired_containers, endpoints, state, mac_on_connect)
+
+
+def mac_on_connect(client):
+    """Whether the host's engine applies a MAC address on connect (29.3, API 1.54): then mac_address is
+    an endpoint option like the others; before, Docker drops it and it is a check (mac_problems)."""
+    return client.engine_at_least(_endpoint_options().RELEASES['mac_address applied on connect'])
 
 
 def _change_item(current, desired, existing_network, state, recreate_policy, problems):
@@ -184,7 +191,10 @@ def _change_item(current, desired, existing_network, state, recreate_policy, pro
     endpoints = []
     if found or desired.get('containers') is not None:
         endpoints = current.endpoints(existing_network)
-    connect, reconnect, disconnect = attachment_changes(desired.get('containers'), endpoints, state)
+    containers = desired.get('containers')
+    applies_mac = bool(containers) and any(container.get('mac_address') for container in containers) \
+        and mac_on_connect(current.client)
+    connect, reconnect, disconnect = attachment_changes(containers, endpoints, state, applies_mac)
     if found:
         action = 'recreate'
     elif connect or reconnect or disconnect:

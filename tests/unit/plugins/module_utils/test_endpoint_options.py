@@ -127,7 +127,8 @@ def test_a_changed_gw_priority_reconnects_the_container_and_says_what_changed():
     Applier(daemon, SPEC).apply(items)
     assert daemon.call_names()[-2:] == ['disconnect_container', 'connect_container']
     now = settings_of(daemon)
-    # The reconnect keeps what was not asked to change: address, alias, MAC address.
+    # The reconnect keeps what was not asked to change: address, alias, MAC address (the fake applies
+    # a MAC address on connect on every API; Docker does from 1.54, the fleet tests show both).
     assert (now['GwPriority'], now['IPAddress'], now['MacAddress']) == (10, '10.96.1.10', '02:42:0a:60:01:0a')
     assert 'www' in now['Aliases']
 
@@ -197,3 +198,30 @@ def test_input_problems_are_found_without_a_daemon(options, field, reason):
     problems = static_problems(SPEC, [edge(**options)])
     assert [problem[1] for problem in problems] == [field]
     assert reason in problems[0][2]
+
+
+def test_from_docker_29_3_a_mac_address_is_applied_on_connect_reconnecting_the_container():
+    """API 1.54 applies EndpointSettings.MacAddress on connect: a different MAC is a change like gw_priority."""
+    daemon = lan_with_web(api_version='1.55', engine_version='29.7.2')
+    items, problems = planned(daemon, 'merged', [edge(mac_address='02:42:0A:60:01:0B')])
+    assert problems == [] and items[0].action == 'update'
+    assert items[0].report()['containers'] == dict(
+        reconnected=['web'], changes=dict(web=['mac_address: 02:42:0a:60:01:0a -> 02:42:0a:60:01:0b']))
+    Applier(daemon, SPEC).apply(items)
+    now = settings_of(daemon)
+    assert (now['MacAddress'], now['IPAddress']) == ('02:42:0a:60:01:0b', '10.96.1.10') and 'www' in now['Aliases']
+    again, problems = planned(daemon, 'merged', [edge(mac_address='02:42:0a:60:01:0b')])
+    assert problems == [] and [item.action for item in again] == ['unchanged']
+
+
+def test_from_docker_29_3_a_reconnect_for_another_option_keeps_the_mac_address():
+    daemon = lan_with_web(api_version='1.55', engine_version='29.7.2', GwPriority=0)
+    items, _problems = planned(daemon, 'merged', [edge(gw_priority=10)])
+    Applier(daemon, SPEC).apply(items)
+    assert settings_of(daemon)['MacAddress'] == '02:42:0a:60:01:0a'
+
+
+def test_before_docker_29_3_a_pinned_older_api_keeps_mac_address_a_check():
+    daemon = lan_with_web(api_version='1.51', engine_version='29.7.2')
+    _items, problems = planned(daemon, 'merged', [edge(mac_address='02:42:0a:60:01:0b')])
+    assert [problem[1] for problem in problems] == ['containers[0].mac_address']

@@ -98,6 +98,8 @@ def documented_releases():
         documented['swarm ' + option] = documented.pop(option)
     shared = re.search(r'Several macvlan networks on one parent interface: from Engine ([0-9.]+)', text).group(1)
     documented['macvlan networks on one parent'] = (shared, _engine_versions.ENGINE_API_VERSIONS[shared])
+    applied = re.search(r'`mac_address` is applied on connect from Engine ([0-9.]+) \(API ([0-9.]+)[;)]', text)
+    documented['containers[].mac_address applied on connect'] = applied.groups()
     return documented
 
 
