@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.fleetnet.docker.plugins.module_utils._client_errors import DockerAPIError
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.attachments import connect_arguments
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.plan import APPLY_ORDER
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.recreate import Recreate
@@ -49,7 +50,13 @@ class Applier:
 
     def apply_item(self, item):
         if item.action == 'delete':
-            self.client.remove_network(item.network['Id'], item.name)
+            try:
+                self.client.remove_network(item.network['Id'], item.name)
+            except DockerAPIError as exc:
+                # Gone already: Docker finished a removal of its own between the listing and now (a
+                # swarm network leaving this node, ingress after its last service): it is deleted.
+                if exc.status_code != 404:
+                    raise
             self._wait_until_removed(item.network)
         elif item.action == 'recreate':
             self._recreate(item)
@@ -78,8 +85,9 @@ class Applier:
             if self.client.inspect_network(network['Id']) is None:
                 return
             self._sleep(0.2)
-        raise ModuleFailure('network "%s" on %s: still present %d seconds after it was removed'
-                            % (network['Name'], self.host, timeout))
+        raise ModuleFailure('network "%s" on %s: still present %d seconds after it was removed: Docker takes a '
+                            'swarm network off a node once the manager has removed it, and it did not here within '
+                            'that time; run again to finish' % (network['Name'], self.host, timeout))
 
     def _disconnect(self, network_name, network_id, endpoint):
         if endpoint.get('service'):
