@@ -112,6 +112,14 @@ def choose_version(entry):
                          ', '.join(versions) or 'nothing', TABLE))
 
 
+def download_and_unpack(package, version, work, into):
+    """`apt-get download` of one Debian package into `work`, unpacked into `into` (never installed)."""
+    run(['apt-get'] + apt_options() + ['-qq', 'download', '%s=%s' % (package, version)], cwd=work)
+    deb = [name for name in os.listdir(work) if name.startswith(package + '_') and name.endswith('.deb')]
+    run(['dpkg-deb', '-x', os.path.join(work, deb[0]), into])
+    os.remove(os.path.join(work, deb[0]))
+
+
 def go_toolchain(work):
     """Debian's Go for the source builds, unpacked into `work`; its GOROOT."""
     for package in engine_source.GO_PACKAGES:
@@ -119,14 +127,12 @@ def go_toolchain(work):
         if not versions:
             raise EngineError('%s is not in Debian %s: the source builds need it (engine_source.py)'
                               % (package, engine_source.GO_SUITE))
-        run(['apt-get'] + apt_options() + ['-qq', 'download', '%s=%s' % (package, versions[0])], cwd=work)
-        deb = [name for name in os.listdir(work) if name.startswith(package + '_') and name.endswith('.deb')]
-        run(['dpkg-deb', '-x', os.path.join(work, deb[0]), os.path.join(work, 'go')])
-        os.remove(os.path.join(work, deb[0]))
+        download_and_unpack(package, versions[0], work, os.path.join(work, 'go'))
     return os.path.join(work, 'go', engine_source.GO_ROOT_IN_PACKAGE)
 
 
-def build_from_source(entries, work, binaries):
+def build_from_source(entries, archives, work, binaries):
+    """Builds the `source` entries from their checked archives ({package: path})."""
     missing = engine_source.missing_build_packages()
     if missing:
         raise EngineError('building from source needs the Debian packages %s (make deps installs them)' % ', '.join(missing))
@@ -134,22 +140,19 @@ def build_from_source(entries, work, binaries):
     for entry in entries:
         print('engine: building %s from %s (%s); a few minutes, once per machine'
               % (' '.join(entry['files']), entry['package'], entry['version']), file=sys.stderr)
-        try:
-            engine_source.build(entry['package'], entry['version'], go_root, work, binaries)
-        except engine_source.SourceError as error:
-            raise EngineError(str(error))
+        engine_source.build(entry['package'], entry['version'], archives[entry['package']], go_root, work, binaries)
     shutil.rmtree(os.path.join(work, 'go'))
 
 
 def fetch(entries, target):
     built = [entry for entry in entries if entry['suite'] == 'source']
     packaged = [entry for entry in entries if entry['suite'] != 'source']
-    for entry in built:
-        # Before any download: a missing archive is said at once, with where to get it.
-        try:
-            engine_source.checked_archive(entry['package'], entry['version'])
-        except engine_source.SourceError as error:
-            raise EngineError(str(error))
+    # Before any download: a missing or changed archive is said at once, with where to get it.
+    try:
+        archives = dict((entry['package'], engine_source.checked_archive(entry['package'], entry['version'])[0])
+                        for entry in built)
+    except engine_source.SourceError as error:
+        raise EngineError(str(error))
     apt_update({entry['suite'] for entry in packaged} | ({engine_source.GO_SUITE} if built else set()))
     work = tempfile.mkdtemp(prefix='engine-', dir=CACHE)
     try:
@@ -157,14 +160,11 @@ def fetch(entries, target):
         os.makedirs(binaries)
         chosen = ['%s=%s (built from source)' % (entry['package'], entry['version']) for entry in built]
         if built:
-            build_from_source(built, work, binaries)
+            build_from_source(built, archives, work, binaries)
         for entry in packaged:
             version = choose_version(entry)
-            run(['apt-get'] + apt_options() + ['-qq', 'download', '%s=%s' % (entry['package'], version)], cwd=work)
-            deb = [name for name in os.listdir(work) if name.startswith(entry['package'] + '_') and name.endswith('.deb')]
             unpacked = os.path.join(work, 'unpacked-' + entry['package'])
-            run(['dpkg-deb', '-x', os.path.join(work, deb[0]), unpacked])
-            os.remove(os.path.join(work, deb[0]))
+            download_and_unpack(entry['package'], version, work, unpacked)
             for spec in entry['files']:
                 source, _colon, name = spec.partition(':')
                 shutil.copy2(os.path.join(unpacked, source), os.path.join(binaries, name or os.path.basename(source)))
@@ -261,7 +261,7 @@ def main(argv):
             print(prepare(argv[2]))
         else:
             sys.exit(__doc__)
-    except EngineError as error:
+    except (EngineError, engine_source.SourceError) as error:
         print('engine: error: %s' % error, file=sys.stderr)
         return 1
     return 0

@@ -23,7 +23,7 @@ GO_PACKAGES = ('golang-1.27-go', 'golang-1.27-src')
 GO_ROOT_IN_PACKAGE = 'usr/lib/go-1.27'
 
 # What each project's build needs. `archive` is `git archive` of the upstream tag, its top folder
-# named like the file; `where` tells a user with internet how to make the same file.
+# named like the file; `upstream` is where a user with internet makes the same file (how_to_get).
 PROJECTS = {
     'moby': dict(
         archive='moby-{tag}.tar.xz', upstream='github.com/moby/moby',
@@ -68,7 +68,7 @@ def how_to_get(project, tag, archive):
 
 
 def checked_archive(project, tag):
-    """The archive's path, after its checksum matched SHA256SUMS beside it."""
+    """(path, sha256) of the archive, after its checksum matched the SHA256SUMS line beside it."""
     archive = PROJECTS[project]['archive'].format(tag=tag)
     folder = sources_dir()
     path = os.path.join(folder, archive)
@@ -104,12 +104,14 @@ def missing_build_packages():
     return missing
 
 
-def build(project, tag, go_root, work, binaries):
-    """Unpacks the archive in `work` and builds the project's binaries into `binaries`."""
+def build(project, tag, path, go_root, work, binaries):
+    """Unpacks the archive at `path` (checked_archive) in `work` and builds the project's binaries into `binaries`."""
     spec = PROJECTS[project]
-    path, _digest = checked_archive(project, tag)
     with tarfile.open(path) as archive:
-        archive.extractall(work, filter='tar') if hasattr(tarfile, 'data_filter') else archive.extractall(work)
+        if hasattr(tarfile, 'data_filter'):
+            archive.extractall(work, filter='tar')  # Python 3.12+ warns without a filter
+        else:
+            archive.extractall(work)
     tree = os.path.join(work, spec['archive'].format(tag=tag)[:-len('.tar.xz')])
     environment = dict(
         os.environ, GOROOT=go_root, PATH='%s/bin:%s' % (go_root, os.environ.get('PATH', '/usr/bin:/bin')),
@@ -126,8 +128,3 @@ def build(project, tag, go_root, work, binaries):
         if result.returncode != 0:
             raise SourceError('building %s from %s failed: %s' % (binary, path, (result.stderr or result.stdout).strip()[-1500:]))
     shutil.rmtree(tree)
-
-
-def identity(project, tag):
-    """What a cached build was made from: a changed archive is built again."""
-    return '%s %s sha256=%s' % (project, tag, checked_archive(project, tag)[1])
