@@ -175,6 +175,12 @@ class HostEngine:
         return None
 
 
+# Docker 29.0 lists a network's IPAM config only for pools it allocated (moby's daemon/network.go,
+# buildIPAMResources), so a config-only network shows none (_engine/config.config_only_subnets).
+# How an engine reports, not something a run asks of it: kept beside RULES, not in it.
+CONFIG_ONLY_POOLS_HIDDEN_FROM = '29.0'
+
+
 # moby#51798: Docker 29.0.0 up to 29.2.0 compute the IPsec key index of encrypted overlay networks
 # differently from every release before and after (fixed in 29.2.1), so encrypted traffic between such
 # a node and any other is dropped while DNS and the swarm itself look healthy. Not a feature a newer
@@ -190,15 +196,14 @@ def ipsec_key_index_side(engine_version):
 
 def ipsec_mismatch(versions_by_node):
     """Why an encrypted overlay cannot carry traffic between these swarm nodes ({name: engine version}), or None."""
-    sides, named = {}, {}
+    sides = {}
     for node, version in sorted(versions_by_node.items()):
-        side = ipsec_key_index_side(version)
-        sides.setdefault(side, []).append('%s (%s)' % (node, version))
-        named.setdefault(side, []).append(node)
+        sides.setdefault(ipsec_key_index_side(version), []).append((node, version))
     if len(sides) < 2:
         return None
+    odd, usual = (['%s (%s)' % pair for pair in sides[side]] for side in ('moby#51798', 'usual'))
     return ('the swarm mixes Docker Engine %s to %s, which computes the IPsec key index of encrypted overlays '
             'differently (moby#51798, fixed in %s), on %s with other releases on %s: encrypted traffic between '
             'them is dropped; upgrade %s to %s or later' % (
-                OTHER_IPSEC_KEY_INDEX[0], '29.2.0', OTHER_IPSEC_KEY_INDEX[1], ', '.join(sides['moby#51798']),
-                ', '.join(sides['usual']), ', '.join(named['moby#51798']), OTHER_IPSEC_KEY_INDEX[1]))
+                OTHER_IPSEC_KEY_INDEX[0], '29.2.0', OTHER_IPSEC_KEY_INDEX[1], ', '.join(odd), ', '.join(usual),
+                ', '.join(node for node, _version in sides['moby#51798']), OTHER_IPSEC_KEY_INDEX[1]))

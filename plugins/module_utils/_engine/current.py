@@ -14,6 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerAPIError
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine.config import from_docker, pools_hidden
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import CONFIG_ONLY_POOLS_HIDDEN_FROM
 
 
 class CurrentState:
@@ -44,7 +45,7 @@ class CurrentState:
     def _hides_config_only_pools(self):
         """Engine 29.0 and later list no pools for a config-only network (config.config_only_subnets);
         asked only when such a network shows none, so other runs never read the engine's version."""
-        return self.client.engine_at_least('29.0')
+        return self.client.engine_at_least(CONFIG_ONLY_POOLS_HIDDEN_FROM)
 
     def by_name(self):
         return dict((network['Name'], network) for network in self.networks())

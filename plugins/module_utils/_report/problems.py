@@ -139,13 +139,17 @@ def pool_slices_overlap(report):
     return found
 
 
+def _encrypted_overlays(report):
+    """Every host's view of an encrypted overlay network."""
+    return [network for network in report['networks']
+            if network['driver'] == 'overlay' and 'encrypted' in network['options']]
+
+
 def encrypted_overlay_without_esp(report):
     """An encrypted overlay network on a host whose kernel cannot do ESP: it passes no traffic there."""
     hosts = dict((host['name'], host) for host in report['hosts'])
     found = []
-    for network in report['networks']:
-        if network['driver'] != 'overlay' or 'encrypted' not in network['options']:
-            continue
+    for network in _encrypted_overlays(report):
         host = hosts[network['host']]
         if host['esp'].get('available') is False:
             found.append(_problem(
@@ -159,8 +163,7 @@ def encrypted_overlay_without_esp(report):
 
 def encrypted_overlay_engines_mismatch(report):
     """Encrypted overlays on a swarm whose engines compute the IPsec key index in two ways (moby#51798)."""
-    encrypted = sorted(set(network['name'] for network in report['networks']
-                           if network['driver'] == 'overlay' and 'encrypted' in network['options']))
+    encrypted = sorted(set(network['name'] for network in _encrypted_overlays(report)))
     members = dict((host['name'], host['engine'].get('version') or 'unknown') for host in report['hosts']
                    if host['swarm']['local_node_state'] == 'active')
     reason = ipsec_mismatch(members) if encrypted else None
