@@ -164,7 +164,7 @@ integration: fleet collection
 # scenarios. Together lanes one and two run every target on 29.7 (a unit test,
 # tests/unit/test_make_test_lanes.py, checks it). The engines are fetched and built before the
 # lanes start (make engines, beside the checks).
-TEST_LANE_ONE ?= 29.7:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,connection,ipvlan_networks,predefined_networks
+TEST_LANE_ONE ?= 29.7:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,connection,ipvlan_networks,predefined_networks,fleet_shares
 TEST_LANE_TWO ?= 29.7:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info,report \
   28.5:macvlan_networks,endpoint_options,recreate_safety,bridge_networks
 TEST_LANE_THREE ?= 20.10:bridge_networks,macvlan_networks,networks_info,predefined_networks,recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role \

@@ -11,11 +11,12 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.fleetnet.docker.plugins.module_utils._bridge_role import fleet_plan
 
 
-def bridge_role_plan(inputs):
+def bridge_role_plan(inputs, peers=None):
     """Every host's bridge networks, routes and daemon defaults, and every problem of the fleet's input."""
-    if not isinstance(inputs, (list, tuple)) or not all(isinstance(given, dict) and given.get('host') for given in inputs):
-        raise AnsibleFilterError('bridge_role_plan: the input must be a list of per-host dicts with a "host" key')
-    return fleet_plan(list(inputs))
+    for given in (inputs, peers or []):
+        if not isinstance(given, (list, tuple)) or not all(isinstance(one, dict) and one.get('host') for one in given):
+            raise AnsibleFilterError('bridge_role_plan: the input and the peers must be lists of per-host dicts with a "host" key')
+    return fleet_plan(list(inputs), list(peers or []))
 
 
 class FilterModule:

@@ -16,9 +16,11 @@ import ipaddress
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
 from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import RULES, engine_at_least
-from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, host_numbers, item_label, pool_slice, whole_number
+from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import (
+    Problems, ShareVariables, held_slice, item_label, pool_slice, share_numbers, whole_number)
 
 VARIABLE = 'bridge_networks'
+SHARE_VARIABLES = ShareVariables('bridge')
 # gateway_mode_ipv4 (routed among its first values) came with Docker Engine 27.0 (moby#47708); an
 # older engine ignores the option and NATs.
 ROUTED_ENGINE = RULES['gateway_mode_ipv4']
@@ -27,29 +29,114 @@ PASSED_THROUGH = ('internal', 'attachable', 'labels', 'mtu', 'enable_icc', 'enab
 KNOWN = PASSED_THROUGH + ('name', 'subnet', 'gateway', 'subnet_pool', 'subnet_prefix_length', 'routed')
 
 
-def fleet_plan(inputs):
+def fleet_plan(inputs, peers=None):
     """{'problems', 'message', 'hosts': {host: plan}, 'restart_batches': [[host, ...], ...]} for the play.
 
-    Each input has: host, networks (bridge_networks), state, slice_index, hosts_group, hosts_in_group,
-    engine_version, address (bridge_host_address), prefixes ([{interface, prefix, kind}] the host uses),
-    host_networks (networks_info's networks: the bridges of the listed networks are the host's own), daemon (pools of the daemon defaults, see
-    daemon_config), manager (a swarm manager) and restart_batch.
+    ``peers`` are the hosts of bridge_hosts_group the run does not reach (--limit): host, networks, state,
+    slice_index, slice_address_prefix and address, from the inventory. The play's hosts route to their
+    routed subnets when the inventory numbers them (a pin or the address prefix).
+
+    Each input has: host, networks (bridge_networks), state, slice_index, slice_address_prefix,
+    hosts_in_group (the order of restarts), engine_version, address (bridge_host_address), prefixes
+    ([{interface, prefix, kind}] the host uses), host_networks (networks_info's networks: the bridges and
+    subnets the host already has), daemon (pools of the daemon defaults, see daemon_config, and
+    ``current``: daemon_network's gathered config), manager (a swarm manager) and restart_batch.
     """
     problems = Problems()
     by_host = dict((given['host'], given) for given in inputs)
-    numbers = host_numbers(by_host, 'bridge_slice_index', 'bridge_hosts_group', problems)
+    shares = dict((host, share_input(given)) for host, given in by_host.items())
+    peers = dict((peer['host'], peer) for peer in peers or [] if peer.get('host') not in by_host)
+    for host, peer in sorted(peers.items()):
+        if peer_needs_share(peer):
+            if peer.get('slice_index') in (None, '') and peer.get('slice_address_prefix') in (None, ''):
+                problems.add(host, '', 'is in bridge_hosts_group but not in this run (--limit), and its routed subnet cannot be '
+                             'known without reading it: set bridge_slice_address_prefix or its bridge_slice_index, or run it too')
+            else:
+                shares[host] = dict(needs_share=True, pinned=peer.get('slice_index'), prefix=peer.get('slice_address_prefix'),
+                                    address=peer.get('address'), held={})
+    numbers = share_numbers(shares, SHARE_VARIABLES, problems)
     plans = {}
     for host, given in sorted(by_host.items()):
-        if host not in numbers:
+        if needs_share(given) and host not in numbers:
             continue
-        plans[host] = dict(networks=[], subnets={}, routed={}, daemon=daemon_config(host, given, numbers[host], problems))
+        number = numbers.get(host)
+        plans[host] = dict(networks=[], subnets={}, routed={}, daemon=daemon_config(host, given, number, problems))
         for index, network in enumerate(given.get('networks') or []):
-            add_network(plans[host], host, given, index, network, numbers[host], problems)
+            add_network(plans[host], host, given, index, network, number, problems)
     overlap_problems(by_host, plans, problems)
+    # The routes to the group's hosts this run does not reach, from what the inventory says of them.
+    routing = dict(plans)
+    addresses = dict(by_host)
+    for host, peer in sorted(peers.items()):
+        if host in numbers:
+            routing[host] = dict(routed=peer_routed(host, peer, numbers[host], problems))
+            addresses[host] = peer
     for host, plan in sorted(plans.items()):
-        plan['routes'] = routes_to_others(host, by_host, plans, problems)
+        plan['routes'] = routes_to_others(host, addresses, routing, problems)
     return dict(problems=list(problems.lines), message=problems.message('bridge role'), hosts=plans,
                 restart_batches=restart_batches(by_host))
+
+
+def routed_pool_networks(given):
+    return [network for network in pool_networks(given) if network.get('routed') and given.get('state') != 'deleted']
+
+
+def peer_needs_share(peer):
+    return bool(routed_pool_networks(peer))
+
+
+def peer_routed(host, peer, number, problems):
+    """{network: subnet} of a host outside the run, for the routes to it."""
+    routed = {}
+    for network in routed_pool_networks(peer):
+        found = []
+        subnet = host_subnet(network, number, found)
+        for reason in found:
+            problems.add(host, 'bridge_networks (%s)' % network.get('name'), reason)
+        if subnet:
+            routed[network['name']] = subnet
+    return routed
+
+
+def pool_networks(given):
+    return [network for network in given.get('networks') or [] if isinstance(network, dict) and network.get('subnet_pool')]
+
+
+def needs_share(given):
+    """Whether the host's plan hands out a slice of a fleet pool (deleting a network needs none)."""
+    daemon = given.get('daemon') or {}
+    return bool(daemon.get('address_pool') or daemon.get('bip_pool')
+                or (given.get('state') != 'deleted' and pool_networks(given)))
+
+
+def share_input(given):
+    """What share_numbers needs of one host: its pin, its address and prefix, and the slices it holds."""
+    held = {}
+    for network in pool_networks(given):
+        for subnet in held_subnets(given, network['name']):
+            held_slice(held, 'network %s' % network['name'], network['subnet_pool'], network.get('subnet_prefix_length'), subnet)
+    daemon = given.get('daemon') or {}
+    current = daemon.get('current') or {}
+    if daemon.get('address_pool'):
+        for pool in current.get('default_address_pools') or []:
+            held_slice(held, 'the daemon\'s default address pool', daemon['address_pool'],
+                       daemon.get('address_pool_prefix_length'), (pool or {}).get('base'))
+    if daemon.get('bip_pool') and current.get('bip'):
+        try:
+            bip_network = str(ipaddress.ip_interface(str(current['bip'])).network)
+        except ValueError:
+            bip_network = None
+        held_slice(held, 'the daemon\'s bip', daemon['bip_pool'], daemon.get('bip_prefix_length'), bip_network)
+    return dict(needs_share=needs_share(given), pinned=given.get('slice_index'), prefix=given.get('slice_address_prefix'),
+                address=given.get('address'), held=held)
+
+
+def held_subnets(given, name):
+    """The subnets of the host's bridge network ``name`` as Docker has them (none when it has no such network)."""
+    for network in given.get('host_networks') or []:
+        if network.get('name') == name and network.get('driver') == 'bridge':
+            return [entry.get('subnet') for entry in (network.get('ipam') or {}).get('subnets') or [] if entry.get('subnet')]
+    return []
 
 
 def add_network(plan, host, given, index, network, number, problems):
@@ -61,7 +148,8 @@ def add_network(plan, host, given, index, network, number, problems):
     found = ['unknown field %s' % key for key in sorted(set(network) - set(KNOWN))]
     routed = bool(network.get('routed'))
     if given.get('state') == 'deleted':
-        subnet = host_subnet(network, number, found) if network.get('subnet') or network.get('subnet_pool') else None
+        # What the host holds is what goes (and the others' routes to it), whatever number it would get now.
+        subnet = deleted_subnet(given, network, found)
     else:
         subnet = host_subnet(network, number, found)
     if routed:
@@ -104,6 +192,13 @@ def host_subnet(network, number, found):
         found.append('gateway is only for subnet: with subnet_pool each host\'s gateway is the first address of its subnet')
     return pool_slice(network['subnet_pool'], network.get('subnet_prefix_length'), number,
                       ('subnet_pool', 'subnet_prefix_length'), found)
+
+
+def deleted_subnet(given, network, found):
+    if network.get('subnet'):
+        return host_subnet(network, None, found)
+    held = [subnet for subnet in held_subnets(given, network['name']) if ':' not in subnet]
+    return held[0] if held else None
 
 
 def routed_problems(network, given):

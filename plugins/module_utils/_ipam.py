@@ -202,6 +202,35 @@ def slice_of(pool, prefix_length, index):
     return str(ipaddress.ip_network(u'%s/%d' % (first, prefix_length)))
 
 
+def slice_number_of(pool, prefix_length, subnet):
+    """Which ``/prefix_length`` slice of ``pool`` ``subnet`` is (the inverse of slice_of), or None when it is not one.
+
+    A host's existing network tells the fleet plan which share the host already holds; a subnet of the
+    wrong size, outside the pool or not on a slice boundary is no share of it.
+    """
+    try:
+        network = parse_subnet(pool)
+        candidate = parse_subnet(subnet)
+    except ValueError:
+        return None
+    if candidate.version != network.version or candidate.prefixlen != prefix_length \
+            or not subnet_within(str(candidate), str(network)):
+        return None
+    return (int(candidate.network_address) - int(network.network_address)) >> (network.max_prefixlen - prefix_length)
+
+
+def offset_in(prefix, address):
+    """``address``'s position in ``prefix`` (0 for its first address), or None when it is not in it."""
+    try:
+        network = parse_subnet(prefix)
+        host = ipaddress.ip_address(_text(address).strip())
+    except ValueError:
+        return None
+    if host.version != network.version or host not in network:
+        return None
+    return int(host) - int(network.network_address)
+
+
 def address_at(subnet, position):
     """The address at ``position`` in ``subnet``; a negative position counts from the end (-1 is the last)."""
     network = parse_subnet(subnet)

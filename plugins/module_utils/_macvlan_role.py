@@ -13,13 +13,15 @@ check themselves, in the role's check-mode pass over every host.
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.fleetnet.docker.plugins.module_utils import _ipam
-from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, item_label, host_numbers, whole_number
+from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import (
+    Problems, ShareVariables, held_slice, item_label, share_numbers, whole_number)
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.ipvlan import IPVLAN_FLAGS, IPVLAN_MODES
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.macvlan import MACVLAN_MODES
 from ansible_collections.fleetnet.docker.plugins.module_utils._parent_interfaces_checks import IFNAME, IFNAME_RULE
 
 MODES = {'macvlan': MACVLAN_MODES, 'ipvlan': IPVLAN_MODES}
 VARIABLE = 'macvlan_networks'
+SHARE_VARIABLES = ShareVariables('macvlan')
 # The shim takes the last address of the host's slice; a slice needs room for containers besides it.
 SMALLEST_SHIM_SLICE = {4: 30, 6: 126}
 
@@ -28,20 +30,58 @@ def fleet_plan(inputs):
     """{'problems': [...], 'message': '...', 'hosts': {host: plan}} for the per-host inputs of the play.
 
     Each input has: host, networks (macvlan_networks), state, allow_empty_overridden, slice_index,
-    hosts_group and hosts_in_group (name and members of macvlan_hosts_group), managers_group and managers.
+    slice_address_prefix, address (macvlan_host_address), host_networks (networks_info's networks: the
+    slices the host already holds), managers_group and managers.
     """
     problems = Problems()
     by_host = dict((given['host'], given) for given in inputs)
-    numbers = host_numbers(by_host, 'macvlan_slice_index', 'macvlan_hosts_group', problems)
+    shares = dict((host, share_input(given)) for host, given in by_host.items())
+    numbers = share_numbers(shares, SHARE_VARIABLES, problems)
     plans = {}
     for host, given in sorted(by_host.items()):
         networks = given.get('networks') or []
         if not networks and given.get('state') == 'overridden' and not boolean(given.get('allow_empty_overridden'), strict=False):
             problems.add(host, VARIABLE, 'is empty and macvlan_networks_state is overridden, which would remove every macvlan '
                          'and ipvlan network of the host: set macvlan_allow_empty_overridden: true if that is what you mean')
-        if host in numbers:
-            plans[host] = host_plan(host, networks, numbers[host], given, problems)
+        if host in numbers or not shares[host]['needs_share']:
+            plans[host] = host_plan(host, networks, numbers.get(host), given, problems)
     return dict(problems=list(problems.lines), message=problems.message('macvlan role'), hosts=plans)
+
+
+def share_input(given):
+    """What share_numbers needs of one host: its pin, its address and prefix, and the ip_range slices it holds."""
+    networks = [network for network in given.get('networks') or [] if isinstance(network, dict) and network.get('name')]
+    held = {}
+    for network in networks:
+        # A swarm item's slice is in its config-only network; one that was local before keeps it in its own name.
+        for name in (local_name(network), network['name']):
+            ranges = held_ranges(given.get('host_networks') or [], name)
+            for ip_range in ranges:
+                held_slice(held, 'network %s' % name, network.get('ip_range_pool'), network.get('slice_prefix_length'), ip_range)
+            if ranges:
+                break
+    return dict(needs_share=bool(networks) and given.get('state') != 'deleted', pinned=given.get('slice_index'), prefix=given.get('slice_address_prefix'),
+                address=given.get('address'), held=held)
+
+
+def local_name(network):
+    """The host's own network of the item: the config-only one of a swarm network, else the network."""
+    if network.get('swarm'):
+        return network.get('config_name') or '%s-config' % network['name']
+    return network['name']
+
+
+def held_ranges(host_networks, name):
+    """The ip_ranges of the host's network ``name``. Engine 29 shows a config-only network's IPAM as null
+    (moby's buildIPAMResources lists allocated pools only), so a network made from it speaks for it."""
+    by_name = dict((network.get('name'), network) for network in host_networks)
+    sources = [by_name[name]] if name in by_name else []
+    sources += [network for network in host_networks if network.get('config_from') == name]
+    for network in sources:
+        ranges = [entry.get('ip_range') for entry in (network.get('ipam') or {}).get('subnets') or [] if entry.get('ip_range')]
+        if ranges:
+            return ranges
+    return []
 
 
 def network_problems(network, driver, managers, managers_group):
@@ -113,7 +153,8 @@ def host_plan(host, networks, number, inputs, problems):
     for index, network in enumerate(networks):
         driver = network.get('driver') or 'macvlan'
         found = network_problems(network, driver, inputs.get('managers'), inputs.get('managers_group'))
-        ip_range = host_slice(network, number, found)
+        # Deleting needs only the names: a host that holds no slice and has no number can still delete.
+        ip_range = host_slice(network, number, found) if number is not None else None
         for reason in found:
             problems.add(host, item_label(VARIABLE, index, network), reason)
         if found:
@@ -132,7 +173,7 @@ def add_network(plan, network, driver, ip_range):
         links.append(dict(type='vlan', parent=network['parent'], vlan_id=network['vlan_id']))
     if network.get('promiscuous'):
         links.append(dict(type='promiscuous', name=network['parent']))
-    if network.get('shim'):
+    if network.get('shim') and ip_range:
         # The last address of the host's own slice: nobody else on the LAN uses it, and Docker is told to keep it free.
         address = _ipam.address_at(ip_range, -1)
         aux_addresses['host-shim'] = address

@@ -14,7 +14,8 @@ routed=false
 log=$(mktemp)
 two_hosts=$(mktemp)
 trap 'rm -f "$log" "$two_hosts"' EXIT
-extra=(-e "bridge_role_routed=$routed")
+# Each host's slice number is its address's offset in the fleet's subnet (.11 is slice 11).
+extra=(-e "bridge_role_routed=$routed" -e 'bridge_slice_address_prefix={{ fleet_subnet }}')
 echo "=== bridge_role on Engine $engine (routed: $routed)"
 
 # Run the role (role.yml) with a vars file; $3 is "changed" or "unchanged": what every host's recap must say.
@@ -55,7 +56,7 @@ step() {
   ansible-playbook -i "$inventory" "$here/check.yml" -e step="$name" "${extra[@]}"
 }
 
-ansible-playbook -i "$inventory" "$here/validation.yml"
+ansible-playbook -i "$inventory" "$here/validation.yml" "${extra[@]}"
 
 # The fleet before h3 joined: the same inventory with h3 in no group.
 sed -E '/^h3( |$)/d' "$inventory" > "$two_hosts"
@@ -76,4 +77,4 @@ step replaced.yml replaced
 step overridden.yml overridden
 step deleted.yml deleted
 ansible-playbook -i "$inventory" "$here/cleanup.yml"
-ansible-playbook -i "$inventory" "$here/daemon.yml"
+ansible-playbook -i "$inventory" "$here/daemon.yml" "${extra[@]}"

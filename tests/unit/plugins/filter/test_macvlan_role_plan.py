@@ -19,5 +19,5 @@ def test_input_that_is_not_per_host_dicts_is_refused():
 
 
 def test_a_host_without_networks_gets_an_empty_plan():
-    plan = macvlan_role_plan([dict(host='h1', networks=[], state='merged', hosts_group='g', hosts_in_group=['h1'])])
+    plan = macvlan_role_plan([dict(host='h1', networks=[], state='merged')])
     assert plan['problems'] == [] and plan['hosts']['h1']['macvlan'] == []

@@ -13,8 +13,8 @@ LAN = [dict(interface='eth0', prefix='10.0.0.0/24', kind='address')]
 def inputs(networks, **per_host):
     """The role's input for h1-h3 on Engine 28.5; per_host maps a host to fields of its own."""
     result = []
-    for host in HOSTS:
-        given = dict(host=host, networks=networks, state='merged', slice_index=None, hosts_group='docker_hosts',
+    for number, host in enumerate(HOSTS):
+        given = dict(host=host, networks=networks, state='merged', slice_index=number, slice_address_prefix='',
                      hosts_in_group=HOSTS, engine_version='28.5.2+dfsg4', address=ADDRESSES[host], prefixes=LAN,
                      bridges={}, daemon={}, manager=False, restart_batch=1)
         given.update(per_host.get(host, {}))
@@ -104,11 +104,87 @@ def test_routed_needs_each_host_its_own_address():
     assert "h2: bridge_host_address: is 10.0.0.12, the same as h3's: routed network pods needs each host's own address" in plan['problems']
 
 
-def test_deleted_names_only_and_keeps_the_subnets_for_the_routes():
-    plan = fleet_plan(inputs([ROUTED], **dict((host, {'state': 'deleted'}) for host in HOSTS)))
+def holding(subnet, name='pods'):
+    """networks_info's networks of a host that has the bridge network ``name`` on ``subnet``."""
+    return {'host_networks': [dict(name=name, driver='bridge', id='0' * 64, ipam=dict(subnets=[dict(subnet=subnet)]))]}
+
+
+def test_deleted_names_only_and_removes_the_routes_to_the_subnets_the_hosts_hold():
+    held = dict(h1=holding('10.60.0.0/24'), h2=holding('10.60.7.0/24'), h3={})
+    plan = fleet_plan(inputs([ROUTED], **dict((host, dict(held[host], state='deleted', slice_index=None)) for host in HOSTS)))
+    assert plan['problems'] == []
     assert plan['hosts']['h1']['networks'] == [{'name': 'pods'}]
-    assert plan['hosts']['h1']['routes'] == [{'destination': '10.60.1.0/24', 'via': '10.0.0.12'},
-                                             {'destination': '10.60.2.0/24', 'via': '10.0.0.13'}]
+    assert plan['hosts']['h1']['routes'] == [{'destination': '10.60.7.0/24', 'via': '10.0.0.12'}]
+    assert plan['hosts']['h3']['routes'] == [{'destination': '10.60.0.0/24', 'via': '10.0.0.11'},
+                                             {'destination': '10.60.7.0/24', 'via': '10.0.0.12'}]
+
+
+def unpinned(**per_host):
+    """inputs() without pins: each host numbered by what it holds or by its address in 10.0.0.0/24."""
+    fields = dict((host, dict(slice_index=None, slice_address_prefix='10.0.0.0/24')) for host in HOSTS)
+    for host, own in per_host.items():
+        fields[host].update(own)
+    return fields
+
+
+def test_the_address_in_the_declared_prefix_numbers_a_host_whatever_the_others_in_the_run():
+    whole = fleet_plan(inputs([ROUTED], **unpinned()))
+    assert whole['problems'] == []
+    assert [whole['hosts'][host]['subnets'] for host in HOSTS] == [{'pods': '10.60.11.0/24'}, {'pods': '10.60.12.0/24'},
+                                                                   {'pods': '10.60.13.0/24'}]
+    # A slice of the run (or --limit) that holds h3 alone, or the hosts reversed: h3's subnet stays.
+    alone = fleet_plan([given for given in inputs([ROUTED], **unpinned()) if given['host'] == 'h3'])
+    reversed_run = fleet_plan(list(reversed(inputs([ROUTED], **unpinned()))))
+    assert alone['hosts']['h3']['subnets'] == reversed_run['hosts']['h3']['subnets'] == {'pods': '10.60.13.0/24'}
+
+
+def test_a_held_slice_is_kept_without_a_prefix_and_a_host_without_one_is_refused():
+    fields = unpinned(h1=dict(holding('10.60.5.0/24'), slice_address_prefix=''), h2=dict(holding('10.60.9.0/24'), slice_address_prefix=''),
+                      h3=dict(slice_address_prefix=''))
+    plan = fleet_plan(inputs([ROUTED], **fields))
+    assert plan['problems'] == [
+        'h3: holds no slice yet and has no way to a number of its own: set bridge_slice_address_prefix (the prefix that holds '
+        'every host\'s bridge_host_address) or bridge_slice_index on this host. Group order does not number slices: a sliced '
+        'or limited run, or a reordered inventory, would give this host a slice another host holds']
+    fields['h3'] = dict(slice_address_prefix='')
+    kept = fleet_plan([given for given in inputs([ROUTED], **fields) if given['host'] != 'h3'])
+    assert kept['problems'] == []
+    assert kept['hosts']['h1']['subnets'] == {'pods': '10.60.5.0/24'}
+    assert kept['hosts']['h2']['routes'] == [{'destination': '10.60.5.0/24', 'via': '10.0.0.11'}]
+
+
+def test_a_held_slice_that_is_not_the_address_number_is_refused_naming_the_pin_that_keeps_it():
+    plan = fleet_plan(inputs([ROUTED], **unpinned(h2=holding('10.60.1.0/24'))))
+    assert plan['problems'] == [
+        'h2: holds network pods 10.60.1.0/24 (slice 1), but its address 10.0.0.12 is number 12 in 10.0.0.0/24, so the slice '
+        'would move (and its network be recreated): set bridge_slice_index: 1 on this host to keep it']
+    pinned = fleet_plan(inputs([ROUTED], **unpinned(h2=dict(holding('10.60.1.0/24'), slice_index='1'))))
+    assert pinned['problems'] == [] and pinned['hosts']['h2']['subnets'] == {'pods': '10.60.1.0/24'}
+
+
+def test_a_subnet_that_is_no_slice_of_the_pool_is_not_held_and_two_held_numbers_are_refused():
+    not_a_slice = fleet_plan(inputs([ROUTED], **unpinned(h1=holding('10.61.0.0/24'), h2=holding('10.60.0.0/25'))))
+    assert not_a_slice['problems'] == []
+    other = dict(name='web', subnet_pool='10.70.0.0/16', subnet_prefix_length=24)
+    host_networks = holding('10.60.3.0/24')['host_networks'] + holding('10.70.4.0/24', 'web')['host_networks']
+    two = fleet_plan(inputs([ROUTED, other], **unpinned(h1={'host_networks': host_networks, 'slice_address_prefix': ''})))
+    assert two['problems'] == ['h1: holds slices of different numbers (network pods 10.60.3.0/24 (slice 3), network web '
+                               '10.70.4.0/24 (slice 4)): set bridge_slice_index on this host to the number to keep']
+
+
+def test_an_address_outside_the_prefix_and_a_bad_prefix_are_named():
+    plan = fleet_plan(inputs([ROUTED], **unpinned(h1={'address': '10.9.0.1'}, h2={'slice_address_prefix': '10.0.0.0/33'})))
+    assert any(line.startswith('h1: bridge_host_address: is "10.9.0.1", not an address in bridge_slice_address_prefix '
+                               '10.0.0.0/24') for line in plan['problems'])
+    assert any(line.startswith('h2: bridge_slice_address_prefix: ') for line in plan['problems'])
+
+
+def test_the_daemon_pools_the_host_holds_keep_its_number():
+    daemon = dict(address_pool='10.200.0.0/16', address_pool_prefix_length=20, address_pool_size=24, bip_pool='10.201.0.0/16',
+                  bip_prefix_length=24, current={'default_address_pools': [{'base': '10.200.48.0/20', 'size': 24}], 'bip': '10.201.3.1/24'})
+    plan = fleet_plan(inputs([], h1={'daemon': daemon, 'slice_index': None}))
+    assert plan['problems'] == []
+    assert plan['hosts']['h1']['daemon'] == {'default_address_pools': [{'base': '10.200.48.0/20', 'size': 24}], 'bip': '10.201.3.1/24'}
 
 
 def test_daemon_defaults_per_host_from_the_fleet_pools():
@@ -137,3 +213,16 @@ def test_restarts_take_each_manager_alone_then_batches_of_the_others():
     hosts = ['h%d' % number for number in range(1, 6)]
     given = [dict(host=host, hosts_in_group=hosts, restart_batch='2', manager=host == 'h4') for host in hosts]
     assert fleet_plan(given)['restart_batches'] == [['h4'], ['h1', 'h2'], ['h3', 'h5']]
+
+
+def test_a_limited_run_routes_to_the_hosts_it_does_not_reach_when_the_inventory_numbers_them():
+    whole = fleet_plan(inputs([ROUTED], **unpinned()))
+    peers = [dict(host=host, networks=[ROUTED], state='merged', slice_index=None, slice_address_prefix='10.0.0.0/24',
+                  address=ADDRESSES[host]) for host in ('h1', 'h3')]
+    limited = fleet_plan([given for given in inputs([ROUTED], **unpinned()) if given['host'] == 'h2'], peers)
+    assert limited['problems'] == []
+    assert limited['hosts']['h2'] == whole['hosts']['h2']
+    blind = fleet_plan([given for given in inputs([ROUTED], **unpinned()) if given['host'] == 'h2'],
+                       [dict(peer, slice_address_prefix='') for peer in peers])
+    assert blind['problems'][0] == ('h1: is in bridge_hosts_group but not in this run (--limit), and its routed subnet cannot be '
+                                    'known without reading it: set bridge_slice_address_prefix or its bridge_slice_index, or run it too')

@@ -84,3 +84,13 @@ def test_address_at_counts_from_the_start_or_the_end():
     assert _ipam.address_at('10.92.0.64/27', 3) == '10.92.0.67'
     with pytest.raises(ValueError):
         _ipam.address_at('10.92.0.64/27', -33)
+
+
+def test_which_slice_of_a_pool_a_subnet_is_and_where_an_address_is_in_a_prefix():
+    assert _ipam.slice_number_of('10.60.0.0/16', 24, '10.60.7.0/24') == 7
+    assert _ipam.slice_number_of('fd00:1::/48', 64, 'fd00:1:0:2::/64') == 2
+    # the wrong size, outside the pool, the other IP version, not a subnet: no slice
+    assert [_ipam.slice_number_of('10.60.0.0/16', 24, subnet) for subnet in ('10.60.7.0/25', '10.61.0.0/24', 'fd00::/24', 'x')] \
+        == [None, None, None, None]
+    assert _ipam.offset_in('10.0.0.0/24', '10.0.0.13') == 13
+    assert [_ipam.offset_in('10.0.0.0/24', address) for address in ('10.0.1.1', 'fd00::1', 'h1', None)] == [None, None, None, None]

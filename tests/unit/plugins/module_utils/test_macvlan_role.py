@@ -2,7 +2,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The macvlan role's fleet plan: per-host slices and configs, and every problem of every host at once."""
 
-from ansible_collections.fleetnet.docker.plugins.module_utils._fleet_plan import Problems, slice_numbers, whole_number
 from ansible_collections.fleetnet.docker.plugins.module_utils._macvlan_role import fleet_plan
 
 HOSTS = ['h1', 'h2', 'h3']
@@ -11,11 +10,12 @@ LAN = dict(name='lan', parent='eth0', subnet='192.168.10.0/24', gateway='192.168
 
 
 def inputs(networks, **per_host):
-    """The role's input for h1-h3; per_host maps a host to fields of its own."""
+    """The role's input for h1-h3, pinned to slices 0-2; per_host maps a host to fields of its own."""
     result = []
-    for host in HOSTS:
-        given = dict(host=host, networks=networks, state='merged', allow_empty_overridden=False, slice_index=None,
-                     hosts_group='docker_hosts', hosts_in_group=HOSTS, managers_group='managers', managers=['h1'])
+    for number, host in enumerate(HOSTS):
+        given = dict(host=host, networks=networks, state='merged', allow_empty_overridden=False, slice_index=number,
+                     slice_address_prefix='', address='10.0.0.1%d' % (number + 1), host_networks=[],
+                     managers_group='managers', managers=['h1'])
         given.update(per_host.get(host, {}))
         result.append(given)
     return result
@@ -34,7 +34,7 @@ def test_each_host_gets_its_slice_and_the_configs_of_the_modules():
     assert h2['ipvlan'] == h2['swarm_macvlan'] == []
 
 
-def test_a_pinned_slice_number_wins_over_the_position():
+def test_a_pinned_slice_number_gives_the_host_that_slice():
     plan = fleet_plan(inputs([LAN], h3={'slice_index': '5'}))
     assert plan['hosts']['h3']['slices'] == {'lan': '192.168.10.208/28'}
     assert plan['hosts']['h1']['slices'] == {'lan': '192.168.10.128/28'}
@@ -96,18 +96,25 @@ def test_empty_overridden_is_refused_unless_allowed():
     assert refused['message'].endswith('; nothing was changed on any host')
 
 
-def test_slice_numbers_shared_by_the_bridge_role_and_the_macvlan_role():
-    problems = Problems()
-    hosts = dict((host, dict(pinned=None, pin_variable='bridge_slice_index', group_variable='bridge_hosts_group',
-                             group='docker_hosts', group_hosts=HOSTS)) for host in HOSTS + ['h9'])
-    hosts['h3']['pinned'] = 0
-    hosts['h2']['pinned'] = 'two'
-    assert slice_numbers(hosts, problems) == {'h1': 0, 'h3': 0}
-    assert problems.lines == [
-        'h2: bridge_slice_index: must be a whole number from 0, not "two"',
-        'h9: bridge_slice_index: is not set, and the host is not in the group bridge_hosts_group ("docker_hosts"), whose '
-        'order numbers the slices: set it, or add the host to the group',
-        'h1: slice number 0 is also the one of h3, so their slices would collide: give each host its own bridge_slice_index',
-        'h3: slice number 0 is also the one of h1, so their slices would collide: give each host its own bridge_slice_index',
-    ]
-    assert [whole_number(value) for value in ('7', 7, True, -1, None, '1.5')] == [7, 7, None, None, None, None]
+def test_the_slice_a_host_holds_is_kept_also_when_engine_29_hides_it_behind_the_swarm_network():
+    swarm = dict(LAN, swarm=True)
+    # Engine 29 shows the config-only network's IPAM as null; the swarm network made from it has the range.
+    held = [dict(name='lan-config', driver='macvlan', config_only=True, ipam=dict(subnets=[])),
+            dict(name='lan', driver='macvlan', config_from='lan-config',
+                 ipam=dict(subnets=[dict(subnet='192.168.10.0/24', ip_range='192.168.10.176/28')]))]
+    fields = dict((host, dict(slice_index=None, slice_address_prefix='10.0.0.8/29')) for host in HOSTS)
+    fields['h2']['host_networks'] = held
+    plan = fleet_plan(inputs([swarm], **fields))
+    assert plan['problems'] == [
+        'h2: holds network lan-config 192.168.10.176/28 (slice 3), but its address 10.0.0.12 is number 4 in 10.0.0.8/29, so '
+        'the slice would move (and its network be recreated): set macvlan_slice_index: 3 on this host to keep it']
+    assert plan['hosts']['h1']['slices'] == {'lan': '192.168.10.176/28'} and plan['hosts']['h3']['slices'] == {'lan': '192.168.10.208/28'}
+    fields = dict((host, dict(slice_index=None)) for host in HOSTS)
+    fields['h2']['host_networks'] = held
+    kept = fleet_plan([given for given in inputs([swarm], **fields) if given['host'] == 'h2'])
+    assert kept['problems'] == [] and kept['hosts']['h2']['slices'] == {'lan': '192.168.10.176/28'}
+
+
+def test_deleting_needs_no_slice_number():
+    plan = fleet_plan(inputs([LAN], **dict((host, dict(state='deleted', slice_index=None)) for host in HOSTS)))
+    assert plan['problems'] == [] and plan['hosts']['h1']['macvlan'][0]['name'] == 'lan'
