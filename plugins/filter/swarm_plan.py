@@ -11,12 +11,12 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.fleetnet.docker.plugins.module_utils._swarm_plan import swarm_plan as plan_swarm
 
 
-def swarm_plan(managers, workers, memberships):
+def swarm_plan(managers, workers, memberships, init_host=None):
     """The plan for the hosts of `managers` and `workers`, from each host's gathered swarm membership."""
     if not isinstance(memberships, dict):
         raise AnsibleFilterError('swarm_plan: memberships must map host names to the "swarm" that '
                                  'fleetnet.docker.swarm state=gathered returned, not %s' % type(memberships).__name__)
-    return plan_swarm(managers, workers, memberships)
+    return plan_swarm(managers, workers, memberships, init_host or None)
 
 
 class FilterModule:

@@ -100,10 +100,31 @@ def _quorum_problems(plan, memberships):
     return problems
 
 
-def swarm_plan(managers, workers, memberships):
+def _creator(managers, memberships, init_host, problems):
+    """The manager that creates the swarm (swarm_overlay_init_host), or None with the reason in problems."""
+    if not init_host:
+        problems.append('no host of the managers group (%s) is in a swarm, so this run would create one, but '
+                        'swarm_overlay_init_host is not set: set it (a group variable) to the manager that creates '
+                        'the swarm, so that runs which see part of the fleet (--limit, AWX/AAP job slices) cannot '
+                        'each create their own; nothing was changed' % ', '.join(managers))
+        return None
+    if init_host not in managers:
+        problems.append('no host of the managers group (%s) is in a swarm, and swarm_overlay_init_host %s, which '
+                        'creates it, is not a manager in this run: a run that sees part of the fleet must not create '
+                        'a second swarm. Run %s first, or with these hosts; nothing was changed'
+                        % (', '.join(managers), init_host, init_host))
+        return None
+    return init_host
+
+
+def swarm_plan(managers, workers, memberships, init_host=None):
     """The plan of the swarm_overlay role for the hosts of the `managers` and `workers` groups (in order).
 
     `memberships` maps each host that could be read to its ``swarm`` from ``state: gathered``.
+    `init_host` (swarm_overlay_init_host) is the one manager that may create the swarm when none of the
+    hosts is in one: a run that sees part of the fleet (AWX/AAP job slices each hold only their own hosts
+    in every group) cannot tell that another run creates one at the same time, so creating needs the
+    same answer in every run, which a group variable gives and the group's order does not.
     Returns problems (every one found; nothing may change when there is any), swarm_host (the active
     manager of the existing swarm, or the host that creates it), control_host (the manager that demotes
     and declares networks: the swarm host, unless it is in the workers group), control_is_manager
@@ -135,7 +156,9 @@ def swarm_plan(managers, workers, memberships):
     if problems:
         return plan
     if swarm_host is None:
-        swarm_host = next((host for host in managers if memberships[host].get('local_node_state') != 'active'), managers[0])
+        swarm_host = _creator(managers, memberships, init_host, problems)
+        if swarm_host is None:
+            return plan
         plan['create'] = True
     swarm = memberships[swarm_host]
     # The manager that demotes and declares the networks: one that stays a manager after this run.

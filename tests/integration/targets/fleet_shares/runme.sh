@@ -8,7 +8,9 @@
 #   5. --limit to one host whose networks and routes were removed: it ends as in the whole run;
 #   4. three slices run at the same time through ansible-runner, the way AWX/AAP slices a job (each
 #      inventory holds only its slice's host): the hosts end as after the unsliced run; without anything
-#      that numbers a host, every slice refuses before any change.
+#      that numbers a host, every slice refuses before any change. The swarm_overlay role in three slices
+#      (managers h1 and h2 in different slices): only swarm_overlay_init_host's slice creates a swarm, the
+#      others refuse, so there is never a second swarm; without it every slice refuses.
 # shellcheck source=../../lib/target.sh disable=SC2154,SC2164
 source "$(dirname "$0")/../../lib/target.sh"
 engine=$(sed -n 's/^h1 .*fleet_engine=\([0-9.]*\).*/\1/p' "$inventory")
@@ -134,3 +136,36 @@ for host in h1 h2 h3; do
     || { echo "fleet_shares: the $host slice failed for another reason" >&2; cat "$work/runner-$host.log" >&2; exit 1; }
 done
 same "a refused slice changed a host" "" "$(shares)"
+
+echo "=== 4. the swarm_overlay role in three slices: managers h1 and h2 apart, h3 a worker"
+ansible-playbook -i "$inventory" "$here/cleanup.yml" >/dev/null
+swarm_states() { for host in h1 h2 h3; do echo "$host $(fleet exec "$host" docker info --format '{{.Swarm.LocalNodeState}}')"; done; }
+swarm_sliced() {  # swarm_sliced INIT_HOST: one ansible-runner job per host, all at once; prints each job's status
+  local init=$1 pids=() host group
+  for host in h1 h2 h3; do
+    rm -rf "$work/swarm-$host"
+    mkdir -p "$work/swarm-$host/project" "$work/swarm-$host/inventory" "$work/swarm-$host/env"
+    printf -- '---\n- name: The swarm\n  ansible.builtin.import_playbook: fleetnet.docker.swarm_overlay\n' > "$work/swarm-$host/project/swarm.yml"
+    group=managers; [ "$host" = h3 ] && group=workers
+    { grep -E "^$host " "$inventory"; printf '[%s]\n%s\n' "$group" "$host"; sed -n '/^\[docker_hosts:vars\]/,$p' "$inventory" \
+        | sed 's/^\[docker_hosts:vars\]/[all:vars]/' | grep -v '^swarm_overlay_init_host='; } > "$work/swarm-$host/inventory/hosts.ini"
+    printf 'swarm_overlay_init_host: "%s"\nswarm_overlay_advertise_addr: "{{ fleet_address }}"\n' "$init" > "$work/swarm-$host/env/extravars"
+    ansible-runner run "$work/swarm-$host" -p swarm.yml > "$work/swarm-$host.log" 2>&1 &
+    pids+=($!)
+  done
+  for host in 0 1 2; do wait "${pids[$host]}" || true; done
+  for host in h1 h2 h3; do echo "$host $(cat "$work/swarm-$host/artifacts/"*/status)"; done
+}
+status=$(swarm_sliced "")
+echo "$status"
+same "a swarm slice without swarm_overlay_init_host did not fail" "$(printf 'h1 failed\nh2 failed\nh3 failed')" "$status"
+grep -q "swarm_overlay_init_host is not set" "$work/swarm-h1/artifacts/"*/stdout \
+  || { echo "fleet_shares: h1's swarm slice failed for another reason" >&2; cat "$work/swarm-h1.log" >&2; exit 1; }
+same "a refused swarm slice changed a host" "$(printf 'h1 inactive\nh2 inactive\nh3 inactive')" "$(swarm_states)"
+
+status=$(swarm_sliced h1)
+echo "$status"
+same "only h1's slice may create the swarm" "$(printf 'h1 successful\nh2 failed\nh3 failed')" "$status"
+grep -q "swarm_overlay_init_host h1, which creates it, is not a manager in this run" "$work/swarm-h2/artifacts/"*/stdout \
+  || { echo "fleet_shares: h2's swarm slice failed for another reason" >&2; cat "$work/swarm-h2.log" >&2; exit 1; }
+same "the slices made other than one swarm on h1" "$(printf 'h1 active\nh2 inactive\nh3 inactive')" "$(swarm_states)"

@@ -22,13 +22,35 @@ def worker(host, managers):
             'managers': ['%s:2377' % ADDRESSES[m] for m in managers]}
 
 
-def test_a_fresh_fleet_creates_on_the_first_manager_and_joins_the_rest():
-    plan = swarm_plan(['h1'], ['h2', 'h3'], {h: fresh(h) for h in ADDRESSES})
+def test_a_fresh_fleet_creates_on_the_init_host_and_joins_the_rest():
+    plan = swarm_plan(['h1'], ['h2', 'h3'], {h: fresh(h) for h in ADDRESSES}, 'h1')
     assert plan['problems'] == []
     assert (plan['swarm_host'], plan['create'], plan['control_host'], plan['control_is_manager']) == ('h1', True, 'h1', False)
     assert plan['joins'] == {'h2': 'worker', 'h3': 'worker'}
     assert plan['hosts'] == {'h1': 'create the swarm', 'h2': 'join the swarm on h1 as a worker',
                              'h3': 'join the swarm on h1 as a worker'}
+
+
+def test_a_run_that_would_create_a_swarm_needs_the_init_host_among_its_managers():
+    # AWX/AAP job slices: each slice's managers group holds only its own hosts, so h2's slice cannot
+    # see h1's swarm being created at the same time; only the init host may create one.
+    fleet = {h: fresh(h) for h in ADDRESSES}
+    unset = swarm_plan(['h1', 'h2'], ['h3'], fleet)
+    assert unset['problems'] == [
+        'no host of the managers group (h1, h2) is in a swarm, so this run would create one, but swarm_overlay_init_host '
+        'is not set: set it (a group variable) to the manager that creates the swarm, so that runs which see part of the '
+        'fleet (--limit, AWX/AAP job slices) cannot each create their own; nothing was changed']
+    assert not unset['create'] and unset['joins'] == {}
+    other_slice = swarm_plan(['h2'], [], {'h2': fresh('h2')}, 'h1')
+    assert other_slice['problems'] == [
+        'no host of the managers group (h2) is in a swarm, and swarm_overlay_init_host h1, which creates it, is not a manager '
+        'in this run: a run that sees part of the fleet must not create a second swarm. Run h1 first, or with these hosts; '
+        'nothing was changed']
+    own_slice = swarm_plan(['h1'], [], {'h1': fresh('h1')}, 'h1')
+    assert own_slice['problems'] == [] and own_slice['create'] and own_slice['swarm_host'] == 'h1'
+    # Once a swarm exists, the init host is not needed: h2 joins the one h1 leads.
+    joined = swarm_plan(['h1', 'h2'], ['h3'], {'h1': manager('h1', 'c1', ['h1']), 'h2': fresh('h2'), 'h3': fresh('h3')})
+    assert joined['problems'] == [] and joined['joins'] == {'h2': 'manager', 'h3': 'worker'}
 
 
 def test_a_fresh_first_manager_joins_the_swarm_another_manager_leads():
@@ -94,7 +116,7 @@ def test_a_manager_that_could_not_be_read_stops_the_plan():
 
 
 def test_a_worker_that_could_not_be_read_is_left_alone():
-    plan = swarm_plan(['h1'], ['h2', 'h3'], {'h1': fresh('h1'), 'h2': fresh('h2')})
+    plan = swarm_plan(['h1'], ['h2', 'h3'], {'h1': fresh('h1'), 'h2': fresh('h2')}, 'h1')
     assert plan['problems'] == [] and plan['hosts']['h3'] == 'not read in this run: left alone'
 
 
@@ -102,7 +124,7 @@ def test_a_host_in_both_groups_and_a_locked_host_are_problems():
     memberships = {'h1': fresh('h1'), 'h2': dict(fresh('h2'), local_node_state='locked')}
     assert swarm_plan(['h1', 'h2'], ['h1'], memberships)['problems'] == [
         'h1 is in both the managers and the workers group: a host has one swarm role']
-    assert swarm_plan(['h1'], ['h2'], memberships)['problems'] == [
+    assert swarm_plan(['h1'], ['h2'], memberships, 'h1')['problems'] == [
         'h2: the swarm is locked on this host (autolock): unlock it with "docker swarm unlock" and the unlock key, '
         'then run again']
 
