@@ -38,14 +38,14 @@ FLEET_TOOL := $(CURDIR)/tests/fleet/fleet
 FLEET_INVENTORY := /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini
 TARGETS ?=
 
-.PHONY: help deps venv wheelhouse collection engines fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines test-oldsdk bench bench-scale build build-check clean
+.PHONY: help deps venv wheelhouse collection engines fleet fleet-down demo test molecule sanity sanity-newest sanity-oldest lint unit integration integration-engines test-oldsdk bench bench-scale bench-site build build-check clean
 
 help:
 	@echo "make demo        bring up the sandbox fleet and run playbooks/site.yml on it"
 	@echo "make test        everything CI runs: sanity, lint, unit and integration tests"
 	@echo "make fleet       bring up HOSTS=$(HOSTS) sandbox Docker hosts (prints the inventory path); ENGINE=28.5 picks the engine"
 	@echo "make fleet-down  remove the sandbox fleet and everything it made"
-	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | bench-scale | build"
+	@echo "make unit | sanity | lint | integration [TARGETS=name ...] | molecule | bench | bench-scale | bench-site | build"
 
 # Debian packages the controller and the sandbox fleet need (installed only when missing).
 # gcc and libc6-dev build the test network plugin (tests/plugin/), with libseccomp-dev and pkg-config Engine 29's runc
@@ -164,7 +164,7 @@ integration: fleet collection
 # scenarios. Together lanes one and two run every target on 29.7 (a unit test,
 # tests/unit/test_make_test_lanes.py, checks it). The engines are fetched and built before the
 # lanes start (make engines, beside the checks).
-TEST_LANE_ONE ?= 29.7:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,connection,ipvlan_networks,predefined_networks,fleet_shares
+TEST_LANE_ONE ?= 29.7:swarm,overlay_networks,network_plugins,bridge_role,daemon_network,connection,ipvlan_networks,predefined_networks,fleet_shares,site_cost
 TEST_LANE_TWO ?= 29.7:parent_interfaces,network_faults,macvlan_networks,bridge_networks,macvlan_role,prerequisites_role,bridge_gateway_modes,endpoint_options,bad_input,recreate_safety,networks_info,report \
   28.5:macvlan_networks,endpoint_options,recreate_safety,bridge_networks
 TEST_LANE_THREE ?= 20.10:bridge_networks,macvlan_networks,networks_info,predefined_networks,recreate_safety,bad_input,network_faults,endpoint_options,bridge_gateway_modes,daemon_network,bridge_role \
@@ -283,6 +283,17 @@ bench-scale: deps venv $(NODE_VENV)/.installed collection
 	FLEET_NAME=$(FLEET) FLEET_ENGINE=$(ENGINE) FLEET_PYTHON=$(NODE_VENV)/bin/python $(FLEET_TOOL) up $(HOSTS)
 	status=0; $(VENV)/bin/python bench/bench_scale.py /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini \
 	  --networks $(NETWORKS) $(BENCH_OPTIONS) || status=$$?; \
+	FLEET_NAME=$(FLEET) $(FLEET_TOOL) down; exit $$status
+
+# bench-site: a no-op fleetnet.docker.site run against one ping task, and the module round trips per
+# host (bench/bench_site.py), on a fleet of its own of HOSTS hosts (ENGINE as for make demo: the newest
+# packaged one), taken down at the end. Issue 28's figures: HOSTS=6 and HOSTS=30.
+bench-site: FLEET = site
+bench-site: HOSTS = 6
+bench-site: ENGINE = $(NEWEST_ENGINE)
+bench-site: deps venv $(NODE_VENV)/.installed collection
+	FLEET_NAME=$(FLEET) FLEET_ENGINE=$(ENGINE) FLEET_PYTHON=$(NODE_VENV)/bin/python $(FLEET_TOOL) up $(HOSTS)
+	status=0; $(VENV)/bin/python bench/bench_site.py /var/lib/fleetnet-sandbox/$(FLEET)/inventory.ini || status=$$?; \
 	FLEET_NAME=$(FLEET) $(FLEET_TOOL) down; exit $$status
 
 # Role scenarios (extensions/molecule/<scenario>/): each brings up a sandbox fleet of its own, named

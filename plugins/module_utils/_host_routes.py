@@ -232,6 +232,13 @@ def run(module, read_ip=None, hostname=None):
     return result
 
 
+def read_host_prefixes(module, protocol):
+    """host_prefixes of the managed node, read with iproute2 (what gathered returns, for engine_info)."""
+    routes = table(_host_reads.ip_json(module, '-4', 'route', 'show', 'table', 'main')
+                   + _host_reads.ip_json(module, '-6', 'route', 'show', 'table', 'main'))
+    return host_prefixes(routes, connected(_host_reads.ip_json(module, 'addr', 'show')), protocol)
+
+
 def host_prefixes(routes, addresses, protocol):
     """What the host uses besides our routes, for fleet plans: [{interface, prefix, kind}]."""
     found = [dict(interface=interface, prefix=str(address.network), kind='address') for interface, address in addresses

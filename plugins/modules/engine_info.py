@@ -17,6 +17,9 @@ description:
     carry encrypted overlay traffic (IPsec ESP with AES-GCM).
   - The fleet report (playbook C(fleetnet.docker.report)) uses it to tell which hosts route to each other and
     which hosts cannot pass encrypted overlay traffic.
+  - With O(networks) and O(routes_protocol) it also returns what M(fleetnet.docker.networks_info) and
+    M(fleetnet.docker.host_routes) (O(fleetnet.docker.host_routes#module:state=gathered)) would, so that a role reads
+    a host once (the bridge role does).
   - Never changes anything. The ESP check adds a throwaway security association in a new, empty network
     namespace, which vanishes with the check; the host's own network is not touched.
 author:
@@ -36,7 +39,20 @@ attributes:
   action_group:
     membership:
       - fleetnet.docker.docker
-options: {}
+options:
+  networks:
+    description: Also return the host's networks (RV(networks)), as M(fleetnet.docker.networks_info) does.
+    type: bool
+    default: false
+  routes_protocol:
+    description:
+      - Also return RV(host_prefixes) - the host's addresses and routes that are not of this routing protocol - as
+        M(fleetnet.docker.host_routes) with O(fleetnet.docker.host_routes#module:state=gathered) and this O(fleetnet.docker.host_routes#module:protocol) does.
+    type: int
+  esp:
+    description: Check whether the kernel can carry encrypted overlay traffic (RV(esp)). V(false) skips the check, and RV(esp) is not returned.
+    type: bool
+    default: true
 seealso:
   - module: fleetnet.docker.networks_info
   - module: fleetnet.docker.probe
@@ -117,7 +133,7 @@ routes:
   sample: [{destination: 10.240.3.0/24, gateway: 10.231.0.12, interface: eth0}]
 esp:
   description: Whether the kernel can carry encrypted overlay traffic.
-  returned: success
+  returned: unless O(esp=false)
   type: dict
   contains:
     available:
@@ -126,6 +142,19 @@ esp:
     reason:
       description: The kernel's answer when it refused, else V(null).
       type: str
+networks:
+  description: The host's networks, in the format of M(fleetnet.docker.networks_info)'s RV(fleetnet.docker.networks_info#module:networks).
+  returned: when O(networks=true)
+  type: list
+  elements: dict
+host_prefixes:
+  description:
+    - The host's addresses and routes that are not of O(routes_protocol), as M(fleetnet.docker.host_routes) gathers
+      them - C(interface), C(prefix) and C(kind) (V(address) or V(route)) each.
+  returned: when O(routes_protocol) is given
+  type: list
+  elements: dict
+  sample: [{interface: eth0, prefix: 10.231.0.0/24, kind: address}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -135,6 +164,8 @@ from ansible_collections.fleetnet.docker.plugins.module_utils import _compile_on
 _compile_once.install()  # first: the collection's imports below then compile once each on the node
 
 from ansible_collections.fleetnet.docker.plugins.module_utils._client import DockerClient, connection_argspec
+from ansible_collections.fleetnet.docker.plugins.module_utils._host_routes import read_host_prefixes
+from ansible_collections.fleetnet.docker.plugins.module_utils._inspect import gather_networks
 from ansible_collections.fleetnet.docker.plugins.module_utils._module_runner import run_module
 from ansible_collections.fleetnet.docker.plugins.module_utils._host_reads import ip_json
 from ansible_collections.fleetnet.docker.plugins.module_utils._drivers.overlay import esp_problem
@@ -153,8 +184,8 @@ def run(module):
     info = client.call('reading the daemon information', client.read_info)
     swarm = info.get('Swarm') or {}
     routes = ip_json(module, '-4', 'route', 'show') + ip_json(module, '-6', 'route', 'show')
-    esp = esp_problem(module)
-    return dict(
+    params = module.params
+    result = dict(
         changed=False,
         engine=dict(
             name=info.get('Name'),
@@ -172,12 +203,22 @@ def run(module):
         ),
         addresses=addresses_from_json(ip_json(module, 'addr', 'show')),
         routes=routes_from_json(routes),
-        esp=dict(available=esp is None, reason=esp),
     )
+    if params['esp']:
+        esp = esp_problem(module)
+        result['esp'] = dict(available=esp is None, reason=esp)
+    if params['networks']:
+        result['networks'] = gather_networks(client)
+    if params['routes_protocol'] is not None:
+        result['host_prefixes'] = read_host_prefixes(module, params['routes_protocol'])
+    return result
 
 
 def main():
-    module = AnsibleModule(argument_spec=connection_argspec(), supports_check_mode=True)
+    argument_spec = connection_argspec()
+    argument_spec.update(networks=dict(type='bool', default=False), routes_protocol=dict(type='int'),
+                         esp=dict(type='bool', default=True))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, run)
 
 
