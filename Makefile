@@ -223,7 +223,8 @@ build: $(VENV)/.installed $(VENV_BUILD)/.installed
 # What Galaxy and the docsite build do with the tarball, each failing on any error:
 # galaxy-importer (its ansible-test step off: galaxy-importer.cfg), antsibull-docs' linter on the
 # installed copy (plugin docs, role argument specs, extra docs and their references), and a release
-# of the changelog on a copy, ansible-builder reading the execution-environment requirements; then
+# of the changelog on a copy, ansible-builder reading the execution-environment requirements and making
+# the build context of ee/execution-environment.yml (docs/scale.md); then
 # every playbook syntax-checks from the install.
 INSTALLED := $(CURDIR)/build/installed/ansible_collections/fleetnet/docker
 build-check: build
@@ -246,6 +247,11 @@ build-check: build
 	  grep -q '^New Roles' CHANGELOG.rst && echo "changelog: release $$(sed -n 's/^version: *//p' galaxy.yml) made on a copy (build/release)"
 	$(VENV_BUILD)/bin/ansible-builder introspect --sanitize build/installed | tee build/ee-dependencies.yml
 	@grep -q "docker>=.*from collection fleetnet.docker" build/ee-dependencies.yml || { echo "build-check: ansible-builder finds no Python dependencies in meta/execution-environment.yml" >&2; exit 1; }
+	rm -rf build/ee && mkdir -p build/ee && cp ee/execution-environment.yml ee/requirements.yml build/ee/ && \
+	  cp build/dist/fleetnet-docker-*.tar.gz build/ee/fleetnet-docker.tar.gz
+	cd build/ee && $(VENV_BUILD)/bin/ansible-builder create --context context
+	@test -f build/ee/context/_build/collections/fleetnet-docker.tar.gz && grep -q "collection install" build/ee/context/Dockerfile || \
+	  { echo "build-check: ansible-builder create made no build context that installs the collection (ee/)" >&2; exit 1; }
 	for playbook in $(basename $(notdir $(wildcard playbooks/*.yml))); do \
 	  ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/installed $(VENV)/bin/ansible-playbook --syntax-check -i localhost, fleetnet.docker.$$playbook; \
 	done
