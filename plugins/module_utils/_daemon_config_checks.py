@@ -25,7 +25,7 @@ from ansible_collections.fleetnet.docker.plugins.module_utils._daemon_config imp
     _canonical_net,
     flag_text,
 )
-from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import engine_at_least
+from ansible_collections.fleetnet.docker.plugins.module_utils._engine_versions import SWARM_NFTABLES_FEATURE_FROM, engine_at_least
 from ansible_collections.fleetnet.docker.plugins.module_utils._ipam import overlaps
 
 
@@ -35,13 +35,15 @@ class HostFacts:
     """What validation needs to know about the host; every field is read before any change."""
 
     def __init__(self, engine_version='', flags=None, networks=None, prefixes=None,
-                 docker_interfaces=None, swarm_active=False):
+                 docker_interfaces=None, swarm_active=False, ipv4_forwarding=None, nft_found=None):
         self.engine_version = engine_version
         self.flags = flags or {}
         self.networks = networks or []              # [(name, [subnet, ...])] of the host's Docker networks
         self.prefixes = prefixes or []              # _host_reads.HostPrefix of the host's interfaces
         self.docker_interfaces = set(docker_interfaces or [])  # bridges of Docker networks (docker0, br-...)
         self.swarm_active = swarm_active
+        self.ipv4_forwarding = ipv4_forwarding      # net.ipv4.ip_forward of the host; None: not read
+        self.nft_found = nft_found                  # the "nft" program is installed; None: not looked for
 
 
 def _interface(text, version, option):
@@ -252,7 +254,35 @@ def validate(given, current, candidate, facts):
     _flag_problems(candidate, facts, problems)
     if candidate.get('live-restore') and facts.swarm_active:
         problems.append(('live_restore', 'the host is in swarm mode, and dockerd refuses live-restore in swarm mode'))
+    _nftables_problems(current, candidate, facts, problems)
     return problems
+
+
+def _nftables_problems(current, candidate, facts, problems):
+    """What dockerd fails on late under the nftables backend (Engine 29), when the file is to change.
+
+    moby: swarm mode is refused under nftables unless the swarm-nftables feature is on
+    (IsSwarmCompatible); the bridge driver does not turn IP forwarding on under nftables, it only checks
+    it (setup_ip_forwarding.go, checkIPv4Forwarding), so every bridge network, the default one included,
+    fails to start while net.ipv4.ip_forward is 0; and the backend runs the "nft" program.
+    """
+    if candidate.get('firewall-backend') != 'nftables' or candidate == current:
+        return
+    if facts.swarm_active and candidate.get('iptables') is not False:
+        if not engine_at_least(facts.engine_version, SWARM_NFTABLES_FEATURE_FROM):
+            problems.append(('firewall_backend', 'the host is in swarm mode, and dockerd %s refuses the nftables backend in '
+                             'swarm mode (Docker Engine %s and later allow it with the "swarm-nftables" feature)'
+                             % (facts.engine_version, SWARM_NFTABLES_FEATURE_FROM)))
+        elif (candidate.get('features') or {}).get('swarm-nftables') is not True:
+            problems.append(('firewall_backend', 'the host is in swarm mode, and dockerd refuses the nftables backend in '
+                             'swarm mode unless daemon.json\'s "features" has "swarm-nftables": true'))
+    if candidate.get('ip-forward') is not False and facts.ipv4_forwarding is False:
+        problems.append(('firewall_backend', 'dockerd does not turn IP forwarding on under nftables, and net.ipv4.ip_forward '
+                         'is 0 on this host, so dockerd would fail to start its bridge networks: set the sysctl '
+                         'net.ipv4.ip_forward=1 (and keep it across reboots), or ip_forward: false'))
+    if facts.nft_found is False:
+        problems.append(('firewall_backend', 'the nftables backend runs the "nft" program, which is not installed on this '
+                         'host (Debian package nftables)'))
 
 
 def problem_line(host, problem):

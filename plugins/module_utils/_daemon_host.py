@@ -73,6 +73,17 @@ def _process(pid):
     return DaemonProcess(pid, argv, started, executable.replace(' (deleted)', ''))
 
 
+def ipv4_forwarding():
+    """net.ipv4.ip_forward of this host's network namespace: True, False, or None when it cannot be read."""
+    try:
+        text = _read('/proc/sys/net/ipv4/ip_forward')
+    except (IOError, OSError):
+        return None
+    if text.strip() not in ('0', '1'):
+        return None
+    return text.strip() == '1'
+
+
 def find_dockerd():
     """The dockerd of this host (its pid file, else the one dockerd in this network namespace), or None."""
     for path in DEFAULT_PID_FILES:

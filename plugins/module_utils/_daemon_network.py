@@ -97,7 +97,9 @@ class DaemonNetwork:
             networks=named,
             prefixes=read_host_prefixes(self.module) if needs_prefixes else [],
             docker_interfaces=bridges,
-            swarm_active=swarm_state in ('active', 'pending', 'locked', 'error'))
+            swarm_active=swarm_state in ('active', 'pending', 'locked', 'error'),
+            ipv4_forwarding=daemon_host.ipv4_forwarding(),
+            nft_found=bool(self.module.get_bin_path('nft')))
         return info, facts
 
     def container_problems(self, info, candidate, changed_keys):

@@ -180,6 +180,11 @@ class HostEngine:
 # How an engine reports, not something a run asks of it: kept beside RULES, not in it.
 CONFIG_ONLY_POOLS_HIDDEN_FROM = '29.0'
 
+# dockerd refuses swarm mode under the nftables firewall backend (daemon/config/config_linux.go,
+# IsSwarmCompatible: nftables with iptables on) unless daemon.json's "features" has "swarm-nftables",
+# which Docker 29.6 brought; before it, nftables and swarm mode do not go together at all.
+SWARM_NFTABLES_FEATURE_FROM = '29.6'
+
 
 # moby#51798: Docker 29.0.0 up to 29.2.0 compute the IPsec key index of encrypted overlay networks
 # differently from every release before and after (fixed in 29.2.1), so encrypted traffic between such

@@ -211,6 +211,35 @@ def test_live_restore_is_refused_in_swarm_mode():
     assert problems_of({'live_restore': False}, swarm_active=True) == []
 
 
+def nftables_problems(config=None, current=None, **host):
+    """problems_of the nftables backend on a 29.7 host with forwarding on and nft installed, unless ``host`` says otherwise."""
+    facts_given = dict(engine_version='29.7.2', ipv4_forwarding=True, nft_found=True)
+    facts_given.update(host)
+    return problems_of(config or {'firewall_backend': 'nftables'}, current, **facts_given)
+
+
+def test_the_nftables_backend_is_refused_where_dockerd_would_fail_on_it():
+    assert nftables_problems() == []
+    # Swarm mode: before 29.6 never; from 29.6 with the swarm-nftables feature in the file.
+    assert nftables_problems(swarm_active=True, engine_version='29.5.0') == [
+        ('firewall_backend', 'the host is in swarm mode, and dockerd 29.5.0 refuses the nftables backend in swarm mode '
+                             '(Docker Engine 29.6 and later allow it with the "swarm-nftables" feature)')]
+    assert nftables_problems(swarm_active=True) == [
+        ('firewall_backend', 'the host is in swarm mode, and dockerd refuses the nftables backend in swarm mode unless '
+                             'daemon.json\'s "features" has "swarm-nftables": true')]
+    assert nftables_problems(current={'features': {'swarm-nftables': True}}, swarm_active=True) == []
+    assert nftables_problems({'firewall_backend': 'nftables', 'iptables': False}, swarm_active=True) == []
+    # IP forwarding off, and no nft program.
+    assert [reason for _key, reason in nftables_problems(ipv4_forwarding=False, nft_found=False)] == [
+        'dockerd does not turn IP forwarding on under nftables, and net.ipv4.ip_forward is 0 on this host, so dockerd '
+        'would fail to start its bridge networks: set the sysctl net.ipv4.ip_forward=1 (and keep it across reboots), '
+        'or ip_forward: false',
+        'the nftables backend runs the "nft" program, which is not installed on this host (Debian package nftables)']
+    assert nftables_problems({'firewall_backend': 'nftables', 'ip_forward': False}, ipv4_forwarding=False) == []
+    # A file that already says nftables and does not change is not judged again.
+    assert nftables_problems(current={'firewall-backend': 'nftables'}, nft_found=False) == []
+
+
 def test_messages_name_host_and_key_and_count_problems():
     assert checks.problems_message('h1', [('mtu', 'bad')]) == 'key "mtu" on h1: bad; nothing was changed'
     assert checks.problems_message('h1', [('mtu', 'bad'), (None, 'containers run')]) == \
