@@ -108,6 +108,10 @@ def _creator(managers, memberships, init_host, problems):
                         'the swarm, so that runs which see part of the fleet (--limit, AWX/AAP job slices) cannot '
                         'each create their own; nothing was changed' % ', '.join(managers))
         return None
+    if init_host not in managers and init_host in memberships:
+        problems.append('swarm_overlay_init_host %s is in this run but not in the managers group (%s): it creates the '
+                        'swarm as its first manager, so it must be one; nothing was changed' % (init_host, ', '.join(managers)))
+        return None
     if init_host not in managers:
         problems.append('no host of the managers group (%s) is in a swarm, and swarm_overlay_init_host %s, which '
                         'creates it, is not a manager in this run: a run that sees part of the fleet must not create '

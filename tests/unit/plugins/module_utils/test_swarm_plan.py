@@ -46,6 +46,9 @@ def test_a_run_that_would_create_a_swarm_needs_the_init_host_among_its_managers(
         'no host of the managers group (h2) is in a swarm, and swarm_overlay_init_host h1, which creates it, is not a manager '
         'in this run: a run that sees part of the fleet must not create a second swarm. Run h1 first, or with these hosts; '
         'nothing was changed']
+    a_worker = swarm_plan(['h1'], ['h2'], {'h1': fresh('h1'), 'h2': fresh('h2')}, 'h2')
+    assert a_worker['problems'] == ['swarm_overlay_init_host h2 is in this run but not in the managers group (h1): it '
+                                    'creates the swarm as its first manager, so it must be one; nothing was changed']
     own_slice = swarm_plan(['h1'], [], {'h1': fresh('h1')}, 'h1')
     assert own_slice['problems'] == [] and own_slice['create'] and own_slice['swarm_host'] == 'h1'
     # Once a swarm exists, the init host is not needed: h2 joins the one h1 leads.
