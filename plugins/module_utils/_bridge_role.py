@@ -47,7 +47,7 @@ def fleet_plan(inputs, peers=None):
     shares = dict((host, share_input(given)) for host, given in by_host.items())
     peers = dict((peer['host'], peer) for peer in peers or [] if peer.get('host') not in by_host)
     for host, peer in sorted(peers.items()):
-        if peer_needs_share(peer):
+        if routed_pool_networks(peer):
             if peer.get('slice_index') in (None, '') and peer.get('slice_address_prefix') in (None, ''):
                 problems.add(host, '', 'is in bridge_hosts_group but not in this run (--limit), and its routed subnet cannot be '
                              'known without reading it: set bridge_slice_address_prefix or its bridge_slice_index, or run it too')
@@ -57,7 +57,7 @@ def fleet_plan(inputs, peers=None):
     numbers = share_numbers(shares, SHARE_VARIABLES, problems)
     plans = {}
     for host, given in sorted(by_host.items()):
-        if needs_share(given) and host not in numbers:
+        if shares[host]['needs_share'] and host not in numbers:
             continue
         number = numbers.get(host)
         plans[host] = dict(networks=[], subnets={}, routed={}, daemon=daemon_config(host, given, number, problems))
@@ -79,10 +79,6 @@ def fleet_plan(inputs, peers=None):
 
 def routed_pool_networks(given):
     return [network for network in pool_networks(given) if network.get('routed') and given.get('state') != 'deleted']
-
-
-def peer_needs_share(peer):
-    return bool(routed_pool_networks(peer))
 
 
 def peer_routed(host, peer, number, problems):
